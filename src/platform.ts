@@ -1,0 +1,54 @@
+/**
+ * What the core needs from the host (environment, files, processes) without touching `node:*`.
+ * `src/runtime/platform.ts` supplies the Node/Bun/Deno implementation and the public entry
+ * installs it; every source also accepts these as options, so tests pass their own.
+ */
+import { ConfigError } from './errors.ts'
+
+/** The result of running a command (for `credential_process`). */
+export interface CommandResult {
+  readonly exitCode: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Host capabilities. Each is optional to override; missing ones fail with a clear error. */
+export interface Platform {
+  /** The process environment (read at call time, so rotated variables are seen). */
+  env(): Readonly<Record<string, string | undefined>>
+  /** Read a UTF-8 file; rejects with the host's error (ENOENT etc.). */
+  readTextFile(path: string): Promise<string>
+  /** The user's home directory, for `~/.aws/config`. */
+  homeDir(): string | undefined
+  /** Run a command line through the shell, as the AWS CLI runs `credential_process`. */
+  runCommand(
+    commandLine: string,
+    options: { readonly timeoutMs: number; readonly env?: Record<string, string | undefined> },
+  ): Promise<CommandResult>
+}
+
+const unavailable = (what: string): never => {
+  throw new ConfigError(
+    `${what} is not available on this platform: pass it as an option, or import 'stsrefresh' (which installs the Node/Bun/Deno platform)`,
+  )
+}
+
+/** The platform of a bare Web runtime: an empty environment and no files or processes. */
+export const webPlatform: Platform = {
+  env: () => ({}),
+  readTextFile: async () => unavailable('Reading files'),
+  homeDir: () => undefined,
+  runCommand: async () => unavailable('Running commands'),
+}
+
+let current: Platform = webPlatform
+
+/** The installed platform (the Web one until an entry point installs the real one). */
+export function getPlatform(): Platform {
+  return current
+}
+
+/** Install the host platform; the public entry does this once at import. */
+export function setPlatform(platform: Platform): void {
+  current = platform
+}
