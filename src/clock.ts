@@ -98,17 +98,33 @@ export interface ManualClock extends Clock {
   settle(): Promise<void>
 }
 
+/** Options of {@link createManualClock}. */
+export interface ManualClockOptions {
+  /**
+   * How to let pending work run after each fired timer and each `advance`/`set`. Default: 20
+   * real macrotask turns (about 20 ms on Bun, where `setTimeout(0)` waits 1 ms). Tests whose
+   * work is pure promise chains can pass a microtask-only settle to simulate days in
+   * milliseconds.
+   */
+  readonly settle?: () => Promise<void>
+}
+
 /** A {@link ManualClock} starting at `startMs` (default 2026-01-01T00:00:00Z). */
-export function createManualClock(startMs: number = Date.UTC(2026, 0, 1)): ManualClock {
+export function createManualClock(
+  startMs: number = Date.UTC(2026, 0, 1),
+  options: ManualClockOptions = {},
+): ManualClock {
   let now = startMs
   let nextId = 0
   const timers = new Map<number, { due: number; seq: number; callback: () => void }>()
 
-  const settle = async (): Promise<void> => {
-    // Real macrotask turns, so promise chains that go through crypto.subtle or an in-process
-    // fetch handler get to run; the count is generous because each hop may need one.
-    for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setTimeout(resolve, 0))
-  }
+  const settle =
+    options.settle ??
+    (async (): Promise<void> => {
+      // Real macrotask turns, so promise chains that go through crypto.subtle or an in-process
+      // fetch handler get to run; the count is generous because each hop may need one.
+      for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setTimeout(resolve, 0))
+    })
 
   const fireDue = async (limit: number): Promise<void> => {
     for (;;) {

@@ -1,0 +1,170 @@
+/**
+ * The credential options every credential-using command shares, their validation, and the
+ * refreshable session they produce. Flags mean what the AWS CLI's environment variables mean;
+ * they are applied as overrides of those variables so every source sees one consistent view.
+ */
+import type { Command } from 'cac'
+import process from 'node:process'
+import { defaultCredentials } from '../credentials/chain.ts'
+import { fromAssumeRole } from '../credentials/assume-role.ts'
+import { refreshable, type RefreshableCredentials } from '../credentials/refreshable.ts'
+import { fromGitHubOidc, fromWebIdentityTokenFile } from '../credentials/web-identity.ts'
+import { loadProfiles, resolveProfileName } from '../config/profiles.ts'
+import type { CredentialProvider, Logger } from '../types.ts'
+import { UsageError } from './output.ts'
+
+/** Parsed credential flags. */
+export interface CredentialFlags {
+  readonly profile?: string
+  readonly roleArn?: string
+  readonly roleSessionName?: string
+  readonly externalId?: string
+  readonly duration: number
+  readonly webIdentityTokenFile?: string
+  readonly githubOidc: boolean
+  readonly audience?: string
+  readonly region?: string
+  readonly endpointUrl?: string
+  readonly verbose: boolean
+}
+
+/** Register the shared credential options on a command. */
+export function addCredentialOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'Profile from ~/.aws/config and ~/.aws/credentials (AWS_PROFILE)')
+    .option('--role-arn <arn>', 'Role to assume; the default chain supplies the credentials to assume it (AWS_ROLE_ARN)')
+    .option('--role-session-name <name>', 'Session name for the assumed role (AWS_ROLE_SESSION_NAME)')
+    .option('--external-id <id>', 'External ID the role requires')
+    .option('--duration <seconds>', 'Lifetime to request for each credential, 900-43200', { default: 3600 })
+    .option('--web-identity-token-file <file>', 'Assume --role-arn with this OIDC token file (AWS_WEB_IDENTITY_TOKEN_FILE)')
+    .option('--github-oidc', 'Assume --role-arn with a fresh GitHub Actions OIDC token at every refresh')
+    .option('--audience <aud>', 'Audience of the GitHub OIDC token', { default: 'sts.amazonaws.com' })
+    .option('--region <region>', 'AWS region (AWS_REGION, AWS_DEFAULT_REGION)')
+    .option('--endpoint-url <url>', 'Endpoint for every AWS service, e.g. the emulator (AWS_ENDPOINT_URL)')
+    .option('--verbose', 'Debug lines on stderr (secrets are always redacted)')
+}
+
+const optionalString = (raw: Record<string, unknown>, key: string, flag: string): string | undefined => {
+  const value = raw[key]
+  if (value === undefined || value === '') return undefined
+  if (typeof value !== 'string') {
+    throw new UsageError(`${flag} takes one value (got ${Array.isArray(value) ? 'several' : String(value)})`)
+  }
+  return value
+}
+
+/** Validate raw cac flags; every mistake names the flag and what is accepted. */
+export function parseCredentialFlags(raw: Record<string, unknown>): CredentialFlags {
+  const durationRaw = raw.duration ?? 3600
+  const duration = typeof durationRaw === 'number' ? durationRaw : Number(durationRaw)
+  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
+    throw new UsageError(`--duration must be a whole number of seconds from 900 to 43200 (got ${String(durationRaw)})`)
+  }
+  const endpointUrl = optionalString(raw, 'endpointUrl', '--endpoint-url')
+  if (endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(endpointUrl)) {
+    throw new UsageError(`--endpoint-url must be an http:// or https:// URL (got ${endpointUrl})`)
+  }
+  const roleArn = optionalString(raw, 'roleArn', '--role-arn')
+  if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
+    throw new UsageError(`--role-arn must look like arn:aws:iam::123456789012:role/name (got ${roleArn})`)
+  }
+  return {
+    profile: optionalString(raw, 'profile', '--profile'),
+    roleArn,
+    roleSessionName: optionalString(raw, 'roleSessionName', '--role-session-name'),
+    externalId: optionalString(raw, 'externalId', '--external-id'),
+    duration,
+    webIdentityTokenFile: optionalString(raw, 'webIdentityTokenFile', '--web-identity-token-file'),
+    githubOidc: raw.githubOidc === true,
+    audience: optionalString(raw, 'audience', '--audience'),
+    region: optionalString(raw, 'region', '--region'),
+    endpointUrl,
+    verbose: raw.verbose === true,
+  }
+}
+
+/** The environment the sources see: the process's, with the flags applied as overrides. */
+export function effectiveEnv(flags: CredentialFlags): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env }
+  if (flags.profile) env.AWS_PROFILE = flags.profile
+  if (flags.region) {
+    env.AWS_REGION = flags.region
+    env.AWS_DEFAULT_REGION = flags.region
+  }
+  if (flags.endpointUrl) env.AWS_ENDPOINT_URL = flags.endpointUrl
+  if (flags.roleSessionName) env.AWS_ROLE_SESSION_NAME = flags.roleSessionName
+  return env
+}
+
+/** Region: flag/env, then the profile's `region`, then us-east-1 (as aws-vault does for STS). */
+export async function resolveCliRegion(
+  flags: CredentialFlags,
+  env: Record<string, string | undefined>,
+): Promise<string> {
+  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION
+  if (fromEnv) return fromEnv
+  try {
+    const { profiles } = await loadProfiles({ env })
+    const region = profiles.get(resolveProfileName(env))?.region
+    if (typeof region === 'string' && region) return region
+  } catch {
+    // A broken config file is reported by the credential source that reads it, with its name.
+  }
+  return 'us-east-1'
+}
+
+/** What a command needs to talk to AWS. */
+export interface CliCredentials {
+  readonly session: RefreshableCredentials
+  readonly region: string
+  readonly env: Record<string, string | undefined>
+}
+
+/** Options of {@link openCredentials}. */
+export interface OpenCredentialsOptions {
+  readonly logger: Logger
+  /** Refresh earlier than the default windows (the credential server keeps served life comfortable). */
+  readonly advisoryWindowMs?: (lifetimeMs: number) => number
+  readonly autoStart?: boolean
+}
+
+/** Build the refreshable session the flags describe. */
+export async function openCredentials(
+  flags: CredentialFlags,
+  options: OpenCredentialsOptions,
+): Promise<CliCredentials> {
+  const env = effectiveEnv(flags)
+  const region = await resolveCliRegion(flags, env)
+  const { logger } = options
+  const roleArn = flags.roleArn ?? (flags.githubOidc || flags.webIdentityTokenFile ? env.AWS_ROLE_ARN : undefined)
+  const common = {
+    region,
+    env,
+    logger,
+    durationSeconds: flags.duration,
+    ...(flags.roleSessionName ? { roleSessionName: flags.roleSessionName } : {}),
+  }
+  let source: CredentialProvider
+  if (flags.githubOidc) {
+    if (!roleArn) throw new UsageError('--github-oidc needs --role-arn (or AWS_ROLE_ARN): the role to assume')
+    source = fromGitHubOidc({ ...common, roleArn, audience: flags.audience ?? 'sts.amazonaws.com' })
+  } else if (flags.webIdentityTokenFile) {
+    if (!roleArn) throw new UsageError('--web-identity-token-file needs --role-arn (or AWS_ROLE_ARN): the role to assume')
+    source = fromWebIdentityTokenFile({ ...common, roleArn, webIdentityTokenFile: flags.webIdentityTokenFile })
+  } else if (roleArn) {
+    source = fromAssumeRole({
+      ...common,
+      roleArn,
+      ...(flags.externalId ? { externalId: flags.externalId } : {}),
+      source: defaultCredentials({ env, logger, region }),
+    })
+  } else {
+    source = defaultCredentials({ env, logger, region })
+  }
+  const session = refreshable(source, {
+    logger,
+    ...(options.advisoryWindowMs ? { advisoryWindowMs: options.advisoryWindowMs } : {}),
+    ...(options.autoStart === undefined ? {} : { autoStart: options.autoStart }),
+  })
+  return { session, region, env }
+}

@@ -1,0 +1,66 @@
+/**
+ * Where things are printed: data on stdout, diagnostics on stderr. Errors become one clear line
+ * and a fixed exit code; stack traces only with `--verbose` and only for unexpected errors.
+ */
+import process from 'node:process'
+import { redact } from '../credentials/redact.ts'
+import { isAwsServiceError, isConfigError, isCredentialsError } from '../errors.ts'
+import type { LogFields, Logger } from '../types.ts'
+import { ExitCode, type ExitCodeValue } from './exit-codes.ts'
+
+/** Write data to stdout. */
+export function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+}
+
+/** Write a diagnostic line to stderr. */
+export function err(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
+}
+
+function line(level: string, message: string, fields?: LogFields): string {
+  const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redact(fields))}` : ''
+  return `stsrefresh: ${level}${message}${extra}`
+}
+
+/** A stderr logger: warnings and errors always, debug/info lines with `--verbose`. Fields are redacted. */
+export function createCliLogger(verbose: boolean): Logger {
+  return {
+    debug: (message, fields) => verbose && err(line('debug: ', message, fields)),
+    info: (message, fields) => verbose && err(line('', message, fields)),
+    warn: (message, fields) => err(line('warning: ', message, fields)),
+    error: (message, fields) => err(line('error: ', message, fields)),
+  }
+}
+
+/** A user-facing usage mistake (bad flag, missing argument): exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** The exit code for an error, per the table in the README. */
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (error instanceof UsageError || isConfigError(error)) return ExitCode.usage
+  if (isCredentialsError(error)) return ExitCode.credentials
+  if (isAwsServiceError(error)) return ExitCode.service
+  // cac reports unknown options and missing arguments as a CACError.
+  if (error instanceof Error && error.name === 'CACError') return ExitCode.usage
+  return ExitCode.unexpected
+}
+
+/** Print an error as one line (plus a hint), and return the exit code to use. */
+export function reportError(error: unknown, verbose: boolean): ExitCodeValue {
+  const code = exitCodeFor(error)
+  const message = error instanceof Error ? error.message : String(error)
+  if (code === ExitCode.unexpected) {
+    err(`stsrefresh: unexpected error: ${message}`)
+    if (verbose && error instanceof Error && error.stack) err(error.stack)
+    else err('stsrefresh: run again with --verbose for details')
+  } else {
+    err(`stsrefresh: ${message}`)
+    if (code === ExitCode.usage && error instanceof Error && error.name === 'CACError') {
+      err('stsrefresh: see `stsrefresh --help`')
+    }
+  }
+  return code
+}

@@ -1,0 +1,129 @@
+/**
+ * S3's additional checksums (`x-amz-checksum-crc32|crc32c|crc64nvme|sha1|sha256`), sent as a
+ * header or an aws-chunked trailer: base64 of the big-endian digest (S3 User Guide, "Checking
+ * object integrity"). The emulator verifies them and stores the value to return on GET/HEAD.
+ */
+import { EmulatorFault } from './context.ts'
+import { toBase64 } from './md5.ts'
+
+/** The checksum algorithms S3 accepts, in its spelling. */
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+
+/** A checksum as S3 stores it with an object. */
+export interface StoredChecksum {
+  readonly algorithm: ChecksumAlgorithm
+  /** Base64 digest. */
+  readonly value: string
+}
+
+/** Every algorithm, for iterating the `x-amz-checksum-*` header names. */
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = [
+  'CRC32',
+  'CRC32C',
+  'CRC64NVME',
+  'SHA1',
+  'SHA256',
+]
+
+function crc32Table(polynomial: number): Uint32Array {
+  const table = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? polynomial ^ (c >>> 1) : c >>> 1
+    table[n] = c >>> 0
+  }
+  return table
+}
+
+// Reflected polynomials: CRC-32 (IEEE 802.3) and CRC-32C (Castagnoli).
+const CRC32_TABLE = crc32Table(0xedb88320)
+const CRC32C_TABLE = crc32Table(0x82f63b78)
+
+function crc32With(table: Uint32Array, data: Uint8Array): Uint8Array {
+  let crc = 0xffffffff
+  for (const byte of data) crc = (table[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8)
+  const out = new Uint8Array(4)
+  new DataView(out.buffer).setUint32(0, (crc ^ 0xffffffff) >>> 0)
+  return out
+}
+
+// CRC-64/NVME, reflected polynomial 0x9a6c9329ac4bc9b5, kept as two 32-bit halves for speed.
+const CRC64_LO = new Uint32Array(256)
+const CRC64_HI = new Uint32Array(256)
+for (let n = 0; n < 256; n++) {
+  let c = BigInt(n)
+  for (let k = 0; k < 8; k++) c = c & 1n ? 0x9a6c9329ac4bc9b5n ^ (c >> 1n) : c >> 1n
+  CRC64_LO[n] = Number(c & 0xffffffffn)
+  CRC64_HI[n] = Number(c >> 32n)
+}
+
+function crc64nvme(data: Uint8Array): Uint8Array {
+  let lo = 0xffffffff
+  let hi = 0xffffffff
+  for (const byte of data) {
+    const index = (lo ^ byte) & 0xff
+    lo = (((lo >>> 8) | (hi << 24)) ^ (CRC64_LO[index] as number)) >>> 0
+    hi = ((hi >>> 8) ^ (CRC64_HI[index] as number)) >>> 0
+  }
+  const out = new Uint8Array(8)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, (hi ^ 0xffffffff) >>> 0)
+  view.setUint32(4, (lo ^ 0xffffffff) >>> 0)
+  return out
+}
+
+/** The base64 checksum of `data` with `algorithm`. */
+export async function computeChecksum(
+  algorithm: ChecksumAlgorithm,
+  data: Uint8Array,
+): Promise<string> {
+  switch (algorithm) {
+    case 'CRC32':
+      return toBase64(crc32With(CRC32_TABLE, data))
+    case 'CRC32C':
+      return toBase64(crc32With(CRC32C_TABLE, data))
+    case 'CRC64NVME':
+      return toBase64(crc64nvme(data))
+    case 'SHA1':
+    case 'SHA256': {
+      const name = algorithm === 'SHA1' ? 'SHA-1' : 'SHA-256'
+      return toBase64(new Uint8Array(await crypto.subtle.digest(name, data as BufferSource)))
+    }
+  }
+}
+
+/**
+ * Find the `x-amz-checksum-*` value a client sent (header first, then aws-chunked trailer), check
+ * it against `data`, and return it for storage. A mismatch is S3's `BadDigest`; more than one
+ * checksum is `InvalidRequest`.
+ */
+export async function verifyChecksum(
+  headers: Headers,
+  trailers: Readonly<Record<string, string>>,
+  data: Uint8Array,
+): Promise<StoredChecksum | undefined> {
+  const sent: StoredChecksum[] = []
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const name = `x-amz-checksum-${algorithm.toLowerCase()}`
+    const value = headers.get(name) ?? trailers[name]
+    if (value !== undefined && value !== null) sent.push({ algorithm, value })
+  }
+  if (sent.length > 1) {
+    throw new EmulatorFault(
+      'InvalidRequest',
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      400,
+    )
+  }
+  const [checksum] = sent
+  if (!checksum) return undefined
+  const calculated = await computeChecksum(checksum.algorithm, data)
+  if (calculated !== checksum.value) {
+    throw new EmulatorFault(
+      'BadDigest',
+      `The ${checksum.algorithm} you specified did not match the calculated checksum.`,
+      400,
+    )
+  }
+  return checksum
+}

@@ -1,0 +1,53 @@
+/**
+ * Run a child process with inherited stdio, forward the signals we receive to it (as aws-vault
+ * does), and resolve with its exit code: 128 + n when it died of signal n, as shells report it.
+ */
+import { spawn } from 'node:child_process'
+import { constants } from 'node:os'
+import process from 'node:process'
+
+const FORWARDED: readonly NodeJS.Signals[] =
+  process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH']
+
+/** Why a child could not be started, with the shell's exit code for it. */
+export class SpawnError extends Error {
+  override name = 'SpawnError'
+  readonly exitCode: 126 | 127
+  constructor(message: string, exitCode: 126 | 127) {
+    super(message)
+    this.exitCode = exitCode
+  }
+}
+
+/** Run `command args` to completion and return its exit code; rejects with {@link SpawnError}. */
+export function runChild(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { stdio: 'inherit', env: env as NodeJS.ProcessEnv })
+    const forward = (signal: NodeJS.Signals): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    }
+    const listeners = FORWARDED.map((signal) => {
+      const listener = (): void => forward(signal)
+      process.on(signal, listener)
+      return [signal, listener] as const
+    })
+    const cleanup = (): void => {
+      for (const [signal, listener] of listeners) process.off(signal, listener)
+    }
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup()
+      if (error.code === 'ENOENT') reject(new SpawnError(`command not found: ${command}`, 127))
+      else if (error.code === 'EACCES') reject(new SpawnError(`command is not executable: ${command}`, 126))
+      else reject(error)
+    })
+    child.on('exit', (code, signal) => {
+      cleanup()
+      if (signal) resolve(128 + (constants.signals[signal] ?? 0))
+      else resolve(code ?? 1)
+    })
+  })
+}

@@ -1,0 +1,149 @@
+/**
+ * Object bodies: what callers hand in (string, bytes, Blob, stream) turned into what the
+ * request layer sends, and the one-shot body of a GetObject response.
+ */
+import { ConfigError } from '../errors.ts'
+import type { S3BodyInput, S3ObjectBody } from './types.ts'
+
+/** A body ready to send: bytes (replayable, so retried and signed per attempt) or a stream. */
+export type PreparedBody =
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | { readonly kind: 'stream'; readonly stream: ReadableStream<Uint8Array>; readonly length: number }
+
+/**
+ * Turn a body into bytes, or a stream of declared length. A stream without `ContentLength` is
+ * refused: a plain PutObject/UploadPart must state its size (S3 answers 411 MissingContentLength
+ * otherwise); `upload` takes streams of unknown length.
+ */
+export async function prepareBody(
+  body: S3BodyInput | undefined,
+  contentLength: number | undefined,
+  operation: string,
+): Promise<PreparedBody> {
+  let bytes: Uint8Array
+  if (body === undefined) bytes = new Uint8Array(0)
+  else if (typeof body === 'string') bytes = new TextEncoder().encode(body)
+  else if (body instanceof Uint8Array) bytes = body
+  else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body)
+  else if (typeof Blob !== 'undefined' && body instanceof Blob) {
+    bytes = new Uint8Array(await body.arrayBuffer())
+  } else if (body instanceof ReadableStream) {
+    if (contentLength === undefined || !Number.isSafeInteger(contentLength) || contentLength < 0) {
+      throw new ConfigError(
+        `S3.${operation}: a ReadableStream Body needs ContentLength (its size in bytes); or use upload(), which takes streams of any length`,
+        { key: 'ContentLength' },
+      )
+    }
+    return { kind: 'stream', stream: body, length: contentLength }
+  } else {
+    throw new ConfigError(
+      `S3.${operation}: Body must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream`,
+      { key: 'Body' },
+    )
+  }
+  if (contentLength !== undefined && contentLength !== bytes.length) {
+    throw new ConfigError(
+      `S3.${operation}: ContentLength ${contentLength} does not match the Body's ${bytes.length} bytes: drop ContentLength or fix it`,
+      { key: 'ContentLength' },
+    )
+  }
+  return { kind: 'bytes', bytes }
+}
+
+/** Wrap a GetObject response as the SDK-like one-shot body. */
+export function objectBody(response: Response): S3ObjectBody {
+  const bytes = async (): Promise<Uint8Array> => new Uint8Array(await response.arrayBuffer())
+  const stream = (): ReadableStream<Uint8Array> =>
+    response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })
+  const text = async (encoding?: string): Promise<string> =>
+    new TextDecoder(encoding ?? 'utf-8').decode(await bytes())
+  return {
+    bytes,
+    text: () => text(),
+    stream,
+    transformToByteArray: bytes,
+    transformToString: text,
+    transformToWebStream: stream,
+  }
+}
+
+/** A part of an upload: its bytes and whether it is the last one. */
+export interface Chunk {
+  readonly data: Uint8Array
+  readonly last: boolean
+}
+
+async function* bytesChunks(bytes: Uint8Array, size: number): AsyncGenerator<Chunk> {
+  if (bytes.length === 0) yield { data: bytes, last: true }
+  for (let start = 0; start < bytes.length; start += size) {
+    yield { data: bytes.subarray(start, start + size), last: start + size >= bytes.length }
+  }
+}
+
+async function* blobChunks(blob: Blob, size: number): AsyncGenerator<Chunk> {
+  if (blob.size === 0) yield { data: new Uint8Array(0), last: true }
+  // Read one slice at a time, so a large Blob (a file) is never held whole in memory.
+  for (let start = 0; start < blob.size; start += size) {
+    const data = new Uint8Array(await blob.slice(start, start + size).arrayBuffer())
+    yield { data, last: start + size >= blob.size }
+  }
+}
+
+/**
+ * Cut a stream into parts of exactly `size` bytes (the last may be smaller). A part is known to
+ * be the last only when the stream ends, so a full part is held until at least one more byte
+ * (or the end) arrives; memory stays at one part plus one read.
+ */
+async function* streamChunks(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Chunk> {
+  const reader = stream.getReader()
+  let buffer = new Uint8Array(size)
+  let filled = 0
+  let pending: Uint8Array | undefined
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      let offset = 0
+      while (offset < value.length) {
+        if (pending) {
+          yield { data: pending, last: false }
+          pending = undefined
+        }
+        const take = Math.min(size - filled, value.length - offset)
+        buffer.set(value.subarray(offset, offset + take), filled)
+        filled += take
+        offset += take
+        if (filled === size) {
+          pending = buffer
+          buffer = new Uint8Array(size)
+          filled = 0
+        }
+      }
+    }
+    if (pending) yield { data: pending, last: filled === 0 }
+    if (filled > 0 || !pending) yield { data: buffer.subarray(0, filled), last: true }
+  } finally {
+    reader.releaseLock()
+  }
+}
+
+/** The parts of an upload body, in order, each `size` bytes except possibly the last. */
+export function chunkBody(body: S3BodyInput, size: number): AsyncGenerator<Chunk> {
+  if (typeof body === 'string') return bytesChunks(new TextEncoder().encode(body), size)
+  if (body instanceof Uint8Array) return bytesChunks(body, size)
+  if (body instanceof ArrayBuffer) return bytesChunks(new Uint8Array(body), size)
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return blobChunks(body, size)
+  if (body instanceof ReadableStream) return streamChunks(body, size)
+  throw new ConfigError(
+    'S3.upload: Body must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream',
+    { key: 'Body' },
+  )
+}
+
+/** The size of a body when it is known without reading it. */
+export function knownSize(body: S3BodyInput, contentLength?: number): number | undefined {
+  if (typeof body === 'string') return new TextEncoder().encode(body).length
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return body.byteLength
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return body.size
+  return contentLength
+}

@@ -1,0 +1,380 @@
+/**
+ * Inputs and outputs of the S3 client. Member names and shapes follow the AWS SDK for
+ * JavaScript v3 (`@aws-sdk/client-s3`), so code written against it reads the same here.
+ */
+
+/** What an object body may be. A stream needs `ContentLength` (S3 wants the size up front). */
+export type S3BodyInput = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>
+
+/** Options every operation accepts besides its input. */
+export interface S3CallOptions {
+  /** Abort the call (and its retries). */
+  readonly signal?: AbortSignal
+}
+
+/** Headers common to the responses of object writes. */
+export interface S3WriteOutput {
+  ETag?: string
+  VersionId?: string
+  ServerSideEncryption?: string
+  ChecksumCRC32?: string
+  ChecksumCRC32C?: string
+  ChecksumSHA1?: string
+  ChecksumSHA256?: string
+}
+
+/** Object attributes sent as headers on PutObject, CopyObject and CreateMultipartUpload. */
+export interface S3ObjectAttributes {
+  ContentType?: string
+  CacheControl?: string
+  ContentDisposition?: string
+  ContentEncoding?: string
+  ContentLanguage?: string
+  /** `x-amz-meta-<name>` headers; names are lower-cased by HTTP. */
+  Metadata?: Record<string, string>
+  StorageClass?: string
+  ServerSideEncryption?: string
+  SSEKMSKeyId?: string
+  /** URL query form, e.g. `a=1&b=2`. */
+  Tagging?: string
+  ACL?: string
+}
+
+/** PutObject input. */
+export interface PutObjectInput extends S3ObjectAttributes, S3CallOptions {
+  Bucket: string
+  Key: string
+  Body?: S3BodyInput
+  /** Required for a stream body; checked against the size of other bodies. */
+  ContentLength?: number
+  /** Base64 MD5 of the body; S3 rejects the upload if it does not match. */
+  ContentMD5?: string
+  /** Compute and send `x-amz-checksum-<algorithm>` (not for stream bodies). */
+  ChecksumAlgorithm?: 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
+}
+
+/** PutObject output. */
+export interface PutObjectOutput extends S3WriteOutput {}
+
+/** The body of a GetObject response: read it once, in the form you need. */
+export interface S3ObjectBody {
+  bytes(): Promise<Uint8Array>
+  text(): Promise<string>
+  stream(): ReadableStream<Uint8Array>
+  /** SDK v3 spelling of {@link S3ObjectBody.bytes}. */
+  transformToByteArray(): Promise<Uint8Array>
+  /** SDK v3 spelling of {@link S3ObjectBody.text} (UTF-8 unless `encoding` names another). */
+  transformToString(encoding?: string): Promise<string>
+  /** SDK v3 spelling of {@link S3ObjectBody.stream}. */
+  transformToWebStream(): ReadableStream<Uint8Array>
+}
+
+/** Conditions and range shared by GetObject and HeadObject. */
+export interface S3ReadInput extends S3CallOptions {
+  Bucket: string
+  Key: string
+  /** `bytes=0-99`, `bytes=-100`, `bytes=100-`. */
+  Range?: string
+  VersionId?: string
+  IfMatch?: string
+  IfNoneMatch?: string
+  IfModifiedSince?: Date
+  IfUnmodifiedSince?: Date
+  PartNumber?: number
+}
+
+/** What GetObject and HeadObject say about an object. */
+export interface S3ObjectHeaders {
+  ContentLength?: number
+  ContentType?: string
+  ContentRange?: string
+  ContentEncoding?: string
+  ContentDisposition?: string
+  ContentLanguage?: string
+  CacheControl?: string
+  ETag?: string
+  LastModified?: Date
+  Metadata: Record<string, string>
+  VersionId?: string
+  AcceptRanges?: string
+  StorageClass?: string
+  ServerSideEncryption?: string
+  PartsCount?: number
+  TagCount?: number
+  DeleteMarker?: boolean
+}
+
+/** GetObject input. */
+export interface GetObjectInput extends S3ReadInput {}
+
+/** GetObject output. */
+export interface GetObjectOutput extends S3ObjectHeaders {
+  Body: S3ObjectBody
+}
+
+/** HeadObject input. */
+export interface HeadObjectInput extends S3ReadInput {}
+
+/** HeadObject output. */
+export interface HeadObjectOutput extends S3ObjectHeaders {}
+
+/** DeleteObject input. */
+export interface DeleteObjectInput extends S3CallOptions {
+  Bucket: string
+  Key: string
+  VersionId?: string
+}
+
+/** DeleteObject output. */
+export interface DeleteObjectOutput {
+  DeleteMarker?: boolean
+  VersionId?: string
+}
+
+/** One object named in a DeleteObjects request. */
+export interface ObjectIdentifier {
+  Key: string
+  VersionId?: string
+}
+
+/** DeleteObjects input (at most 1000 keys per call, S3's limit). */
+export interface DeleteObjectsInput extends S3CallOptions {
+  Bucket: string
+  Delete: { Objects: ObjectIdentifier[]; Quiet?: boolean }
+}
+
+/** A key DeleteObjects removed. */
+export interface DeletedObject {
+  Key?: string
+  VersionId?: string
+  DeleteMarker?: boolean
+  DeleteMarkerVersionId?: string
+}
+
+/** A key DeleteObjects could not remove (S3 reports these with HTTP 200). */
+export interface S3KeyError {
+  Key?: string
+  VersionId?: string
+  Code?: string
+  Message?: string
+}
+
+/** DeleteObjects output: check `Errors`, S3 answers 200 even when some keys failed. */
+export interface DeleteObjectsOutput {
+  Deleted: DeletedObject[]
+  Errors: S3KeyError[]
+}
+
+/** ListObjectsV2 input. */
+export interface ListObjectsV2Input extends S3CallOptions {
+  Bucket: string
+  Prefix?: string
+  Delimiter?: string
+  MaxKeys?: number
+  ContinuationToken?: string
+  StartAfter?: string
+  FetchOwner?: boolean
+  EncodingType?: 'url'
+}
+
+/** An object in a listing. */
+export interface S3Object {
+  Key?: string
+  LastModified?: Date
+  ETag?: string
+  Size?: number
+  StorageClass?: string
+  ChecksumAlgorithm?: string[]
+  Owner?: { ID?: string; DisplayName?: string }
+}
+
+/** ListObjectsV2 output (one page). */
+export interface ListObjectsV2Output {
+  Name?: string
+  Prefix?: string
+  Delimiter?: string
+  MaxKeys?: number
+  KeyCount?: number
+  IsTruncated?: boolean
+  ContinuationToken?: string
+  NextContinuationToken?: string
+  StartAfter?: string
+  EncodingType?: string
+  Contents: S3Object[]
+  CommonPrefixes: { Prefix?: string }[]
+}
+
+/** Where a copy comes from: `bucket/url-encoded-key[?versionId=...]` (SDK v3) or parts. */
+export type CopySource = string | { Bucket: string; Key: string; VersionId?: string }
+
+/** CopyObject input. */
+export interface CopyObjectInput extends S3ObjectAttributes, S3CallOptions {
+  Bucket: string
+  Key: string
+  CopySource: CopySource
+  /** `COPY` (default) keeps the source's metadata; `REPLACE` uses this request's. */
+  MetadataDirective?: 'COPY' | 'REPLACE'
+  CopySourceIfMatch?: string
+  CopySourceIfNoneMatch?: string
+}
+
+/** CopyObject output. */
+export interface CopyObjectOutput {
+  CopyObjectResult: { ETag?: string; LastModified?: Date }
+  VersionId?: string
+  CopySourceVersionId?: string
+}
+
+/** CreateBucket input. Outside us-east-1 the client's region is sent as LocationConstraint. */
+export interface CreateBucketInput extends S3CallOptions {
+  Bucket: string
+  CreateBucketConfiguration?: { LocationConstraint?: string }
+  ACL?: string
+  ObjectOwnership?: string
+}
+
+/** CreateBucket output. */
+export interface CreateBucketOutput {
+  Location?: string
+}
+
+/** A bucket-only input (DeleteBucket, HeadBucket). */
+export interface BucketInput extends S3CallOptions {
+  Bucket: string
+}
+
+/** HeadBucket output. */
+export interface HeadBucketOutput {
+  BucketRegion?: string
+}
+
+/** CreateMultipartUpload input. */
+export interface CreateMultipartUploadInput extends S3ObjectAttributes, S3CallOptions {
+  Bucket: string
+  Key: string
+}
+
+/** CreateMultipartUpload output. */
+export interface CreateMultipartUploadOutput {
+  Bucket?: string
+  Key?: string
+  UploadId?: string
+}
+
+/** UploadPart input. */
+export interface UploadPartInput extends S3CallOptions {
+  Bucket: string
+  Key: string
+  UploadId: string
+  /** 1 to 10,000. */
+  PartNumber: number
+  Body: S3BodyInput
+  ContentLength?: number
+  ContentMD5?: string
+}
+
+/** UploadPart output. */
+export interface UploadPartOutput extends S3WriteOutput {}
+
+/** One uploaded part, as CompleteMultipartUpload takes it. */
+export interface CompletedPart {
+  ETag: string
+  PartNumber: number
+}
+
+/** CompleteMultipartUpload input. */
+export interface CompleteMultipartUploadInput extends S3CallOptions {
+  Bucket: string
+  Key: string
+  UploadId: string
+  MultipartUpload: { Parts: CompletedPart[] }
+}
+
+/** CompleteMultipartUpload output. */
+export interface CompleteMultipartUploadOutput {
+  Location?: string
+  Bucket?: string
+  Key?: string
+  ETag?: string
+  VersionId?: string
+}
+
+/** AbortMultipartUpload input. */
+export interface AbortMultipartUploadInput extends S3CallOptions {
+  Bucket: string
+  Key: string
+  UploadId: string
+}
+
+/** ListParts input. */
+export interface ListPartsInput extends S3CallOptions {
+  Bucket: string
+  Key: string
+  UploadId: string
+  MaxParts?: number
+  PartNumberMarker?: number
+}
+
+/** One part in a ListParts page. */
+export interface S3Part {
+  PartNumber?: number
+  ETag?: string
+  Size?: number
+  LastModified?: Date
+}
+
+/** ListParts output (one page). */
+export interface ListPartsOutput {
+  Bucket?: string
+  Key?: string
+  UploadId?: string
+  PartNumberMarker?: number
+  NextPartNumberMarker?: number
+  MaxParts?: number
+  IsTruncated?: boolean
+  Parts: S3Part[]
+}
+
+/** Progress of a managed upload, after each part (or the single PUT) completes. */
+export interface UploadProgress {
+  /** Bytes acknowledged by S3 so far. */
+  loaded: number
+  /** Total bytes, when known (always, except for a stream without `ContentLength`). */
+  total?: number
+  /** The part just finished (1 for a single PUT). */
+  part: number
+  Bucket: string
+  Key: string
+}
+
+/** Managed upload input: {@link PutObjectInput} attributes plus the multipart knobs. */
+export interface UploadInput extends S3ObjectAttributes, S3CallOptions {
+  Bucket: string
+  Key: string
+  Body: S3BodyInput
+  /** Size of a stream body, when known (improves progress reports only). */
+  ContentLength?: number
+  /** Bytes per part; default 8 MiB, at least 5 MiB; grown to stay within 10,000 parts. */
+  partSize?: number
+  /** Parts in flight at once; default 4. */
+  queueSize?: number
+  onProgress?: (progress: UploadProgress) => void
+}
+
+/** Managed upload output. */
+export interface UploadOutput {
+  Bucket: string
+  Key: string
+  ETag?: string
+  Location?: string
+  VersionId?: string
+}
+
+/** Presign input: a GET or PUT URL anyone can use until it expires. */
+export interface PresignInput {
+  method: 'GET' | 'PUT'
+  Bucket: string
+  Key: string
+  /** Seconds, 1 to 604,800 (7 days, SigV4's maximum); default 900. */
+  expiresIn?: number
+}
