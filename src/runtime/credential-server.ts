@@ -25,15 +25,13 @@ export async function startCredentialServer(options: {
   readonly port?: number
 }): Promise<RunningCredentialServer> {
   const token = randomToken()
-  let allowedHosts: string[] = []
-  const inner = (request: Request): Promise<Response> => handler(request)
+  // The allowed Host values name the port, known only once listening: refuse until then.
   let handler: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
-  const server = await serve(inner, { port: options.port ?? 0 })
-  allowedHosts = [`127.0.0.1:${server.port}`, `localhost:${server.port}`]
+  const server = await serve((request) => handler(request), { port: options.port ?? 0 })
   handler = createCredentialServerHandler({
     credentials: options.session,
     token,
-    allowedHosts,
+    allowedHosts: [`127.0.0.1:${server.port}`, `localhost:${server.port}`],
     ...(options.logger ? { logger: options.logger } : {}),
   })
   return { url: `http://127.0.0.1:${server.port}/`, token, port: server.port, close: () => server.close() }

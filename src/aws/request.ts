@@ -1,0 +1,290 @@
+/**
+ * The signed request layer every AWS client here is built on (STS, S3, DynamoDB): each attempt
+ * is signed with the credentials of that moment, retried in the AWS SDKs' standard mode
+ * (throttling, 5xx, network errors, timeouts; full-jitter backoff), refreshed once on
+ * ExpiredToken-class errors, re-timed once on clock-skew errors, and failures become
+ * {@link AwsServiceError}s shaped `<Service>.<Operation>: <code>: <message>`.
+ */
+import { parseHttpDate, sleep, systemClock, withSkewCorrection } from '../clock.ts'
+import type { SkewCorrectedClock } from '../clock.ts'
+import { toCredentialSource } from '../credentials/input.ts'
+import { maskKey } from '../credentials/redact.ts'
+import { AwsServiceError, ConfigError } from '../errors.ts'
+import { silentLogger } from '../logger.ts'
+import type { Clock, Credentials, CredentialsInput, FetchLike, Logger } from '../types.ts'
+import { parseErrorBody } from './errors.ts'
+import type { AwsProtocol } from './errors.ts'
+import {
+  backoffDelay,
+  isClockSkewError,
+  isExpiredTokenError,
+  isRetryableError,
+  isThrottlingError,
+  retryAfterMs,
+} from './retry.ts'
+import { encodeRfc3986, sha256Hex, signRequest } from './sign.ts'
+
+/** How to reach and authenticate to one service. */
+export interface AwsClientConfig {
+  /** SigV4 signing name: 'sts' | 's3' | 'dynamodb'. */
+  readonly service: string
+  /** For messages: 'STS', 'S3', 'DynamoDB' (default: `service`). */
+  readonly serviceLabel?: string
+  readonly region: string
+  /** Base URL, e.g. 'https://sts.us-east-1.amazonaws.com' or 'http://127.0.0.1:4566'. */
+  readonly endpoint: string
+  /** A session, a provider function, or fixed credentials. */
+  readonly credentials: CredentialsInput
+  /** Selects the error parser. */
+  readonly protocol: AwsProtocol
+  readonly fetch?: FetchLike
+  /** Default: {@link sharedClock}, corrected for skew learned from any client's responses. */
+  readonly clock?: Clock
+  readonly logger?: Logger
+  /** Attempts per call, including the first (default 3, the SDKs' standard mode). */
+  readonly maxAttempts?: number
+  /** Per-attempt timeout in ms (default: none). */
+  readonly timeoutMs?: number
+  /** Random source for backoff jitter, in [0, 1) (default Math.random); for tests. */
+  readonly random?: () => number
+}
+
+/** One operation call. */
+export interface AwsCall {
+  /** The operation name, e.g. 'PutObject', for errors and logs. */
+  readonly operation: string
+  /** Default 'POST'. */
+  readonly method?: string
+  /** Already-encoded path appended to the endpoint's path (default '/'). */
+  readonly path?: string
+  /** Query parameters; undefined values are left out. */
+  readonly query?: Readonly<Record<string, string | undefined>>
+  readonly headers?: Readonly<Record<string, string>>
+  /** A replayable body: re-sent and re-signed on each attempt. */
+  readonly body?: string | Uint8Array
+  /** Sign with `x-amz-content-sha256: UNSIGNED-PAYLOAD` (S3). */
+  readonly unsignedPayload?: boolean
+  /** A body created per attempt (give its Content-Length in `headers`); sent UNSIGNED-PAYLOAD. */
+  readonly stream?: () => ReadableStream<Uint8Array>
+  readonly signal?: AbortSignal
+  /** Per-attempt timeout in ms; overrides the client's. */
+  readonly timeoutMs?: number
+  /** Send without SigV4 (AssumeRoleWithWebIdentity). */
+  readonly unsigned?: boolean
+}
+
+/** A client for one service. */
+export interface AwsClient {
+  readonly config: AwsClientConfig
+  /** Resolves with a 2xx (or 304) response; otherwise throws AwsServiceError (body consumed). */
+  send(call: AwsCall): Promise<Response>
+  /** A presigned URL (query auth) valid for expiresInSeconds (max 604800), signed with current credentials. */
+  presign(call: AwsCall & { readonly expiresInSeconds: number }): Promise<string>
+}
+
+/**
+ * The default clock of every client: one skew-corrected system clock per process, because skew
+ * is a property of the machine. Refreshers judging expiry should use it too.
+ */
+export const sharedClock: SkewCorrectedClock = withSkewCorrection(systemClock)
+
+/** The presigned URL limit: SigV4 query auth allows at most 7 days. */
+const MAX_PRESIGN_SECONDS = 604_800
+
+type Outcome =
+  | { readonly response: Response }
+  | { readonly error: AwsServiceError; readonly retryAfterMs?: number | undefined }
+
+// withSkewCorrection wants the uncorrected local time; clocks that expose their offset are
+// un-corrected before reporting, plain clocks are taken as they are.
+function localTime(clock: Clock): number {
+  const offset = (clock as Partial<SkewCorrectedClock>).offsetMs
+  return clock.now() - (typeof offset === 'number' ? offset : 0)
+}
+
+function buildUrl(endpoint: URL, path: string | undefined, query: AwsCall['query']): URL {
+  const basePath = endpoint.pathname.replace(/\/+$/, '')
+  const rest = path === undefined || path === '' ? '/' : path.startsWith('/') ? path : `/${path}`
+  const search = Object.entries(query ?? {})
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`)
+    .join('&')
+  return new URL(`${endpoint.origin}${basePath}${rest}${search ? `?${search}` : ''}`)
+}
+
+/** Create a client that signs, sends and retries calls to one AWS service. */
+export function createAwsClient(config: AwsClientConfig): AwsClient {
+  const {
+    fetch = (input, init) => globalThis.fetch(input, init),
+    clock = sharedClock,
+    logger = silentLogger,
+    random = Math.random,
+  } = config
+  const label = config.serviceLabel ?? config.service
+  const maxAttempts = Math.max(1, Math.floor(config.maxAttempts ?? 3))
+  const source = toCredentialSource(config.credentials)
+  const keyCache = new Map<string, ArrayBuffer>()
+  let endpoint: URL
+  try {
+    endpoint = new URL(config.endpoint)
+  } catch {
+    throw new ConfigError(`${label} endpoint is not a valid URL: '${config.endpoint}'`, { key: 'endpoint' })
+  }
+
+  const serviceError = (call: AwsCall, code: string, message: string, status: number, extra: {
+    requestId?: string | undefined
+    cause?: unknown
+  } = {}): AwsServiceError =>
+    new AwsServiceError(message, {
+      service: label,
+      operation: call.operation,
+      code,
+      status,
+      retryable: isRetryableError(code, status),
+      ...(extra.requestId ? { requestId: extra.requestId } : {}),
+      ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+    })
+
+  const attempt = async (
+    call: AwsCall,
+    url: URL,
+    creds: Credentials | undefined,
+    payloadHash: string | undefined,
+  ): Promise<Outcome> => {
+    const method = call.method ?? 'POST'
+    const headers = new Headers(call.headers)
+    if (config.protocol === 'query' && call.body !== undefined && !headers.has('content-type')) {
+      headers.set('content-type', 'application/x-www-form-urlencoded; charset=utf-8')
+    }
+    if (payloadHash && !headers.has('x-amz-content-sha256')) headers.set('x-amz-content-sha256', payloadHash)
+    const target = creds
+      ? await signRequest({
+          method, url, headers, body: call.stream ? undefined : call.body, credentials: creds,
+          service: config.service, region: config.region, nowMs: clock.now(), keyCache,
+        })
+      : { url, headers }
+
+    const controller = new AbortController()
+    const signal = call.signal ? AbortSignal.any([call.signal, controller.signal]) : controller.signal
+    const timeoutMs = call.timeoutMs ?? config.timeoutMs
+    let timedOut = false
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : clock.setTimer(() => {
+            timedOut = true
+            controller.abort(new DOMException(`${label}.${call.operation} timed out`, 'TimeoutError'))
+          }, timeoutMs)
+    // Race every await against the signal, so a fetch that ignores it still cannot hang us.
+    let onAbort: () => void = () => {}
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason)
+      if (signal.aborted) onAbort()
+      else signal.addEventListener('abort', onAbort, { once: true })
+    })
+    aborted.catch(() => {})
+    const failed = (error: unknown): Outcome => {
+      if (call.signal?.aborted) throw call.signal.reason
+      if (timedOut) {
+        return { error: serviceError(call, 'TimeoutError', `no response within ${timeoutMs} ms`, 0, { cause: error }) }
+      }
+      const reason = error instanceof Error ? error.message : String(error)
+      return { error: serviceError(call, 'NetworkError', `request to ${url.host} failed: ${reason}`, 0, { cause: error }) }
+    }
+    try {
+      let response: Response
+      try {
+        const body = call.stream ? call.stream() : call.body
+        const init = { method, headers: target.headers, body: body as BodyInit | undefined, signal }
+        response = await Promise.race([
+          fetch(target.url.toString(), call.stream ? { ...init, duplex: 'half' } as RequestInit : init),
+          aborted,
+        ])
+      } catch (error) {
+        return failed(error)
+      }
+      const serverMs = parseHttpDate(response.headers.get('date'))
+      if (serverMs !== undefined) clock.observeServerTime?.(serverMs, localTime(clock))
+      if ((response.status >= 200 && response.status < 300) || response.status === 304) return { response }
+      let text = ''
+      try {
+        text = method === 'HEAD' ? '' : await Promise.race([response.text(), aborted])
+      } catch (error) {
+        if (call.signal?.aborted || timedOut) return failed(error)
+      }
+      const parsed = parseErrorBody(config.protocol, response.status, text, response.headers)
+      return {
+        error: serviceError(call, parsed.code, parsed.message, response.status, { requestId: parsed.requestId }),
+        retryAfterMs: retryAfterMs(response.headers, clock.now()),
+      }
+    } finally {
+      timer?.cancel()
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  const send = async (call: AwsCall): Promise<Response> => {
+    const url = buildUrl(endpoint, call.path, call.query)
+    // S3 requires x-amz-content-sha256; other services hash the body into the signature only.
+    const payloadHash =
+      call.unsigned ? undefined
+      : call.stream || call.unsignedPayload ? 'UNSIGNED-PAYLOAD'
+      : config.service === 's3' ? await sha256Hex(call.body)
+      : undefined
+    let attempts = 0
+    let refreshed = false
+    let reTimed = false
+    for (;;) {
+      call.signal?.throwIfAborted()
+      attempts++
+      const creds = call.unsigned ? undefined : await source.get(call.signal ? { signal: call.signal } : {})
+      const outcome = await attempt(call, url, creds, payloadHash)
+      if ('response' in outcome) return outcome.response
+      const { error } = outcome
+      const fields = { operation: call.operation, code: error.code, status: error.status, attempt: attempts }
+      if (creds && !refreshed && isExpiredTokenError(error.code)) {
+        // The SDKs refresh and re-sign once on these (aws-sdk-go request/retryer.go credsExpiredCodes).
+        refreshed = true
+        attempts--
+        logger.warn(`${label} rejected the credentials as expired; refreshing and retrying once`, {
+          ...fields, accessKeyId: maskKey(creds.accessKeyId),
+        })
+        source.invalidate(creds)
+        continue
+      }
+      if (creds && !reTimed && isClockSkewError(error.code, error.message)) {
+        // The Date header was fed to the clock above; one more attempt is signed with the new time.
+        reTimed = true
+        attempts--
+        logger.warn(`${label} rejected the request time; retrying once with the server's time`, fields)
+        continue
+      }
+      if (!error.retryable || attempts >= maxAttempts) throw error
+      let delay = backoffDelay(attempts - 1, { throttling: isThrottlingError(error.code, error.status), random })
+      // Like SDK v3: a server hint may lengthen the wait, by at most 5 s.
+      if (outcome.retryAfterMs !== undefined) delay = Math.max(delay, Math.min(outcome.retryAfterMs, delay + 5_000))
+      logger.debug(`${label}.${call.operation} failed; retrying`, { ...fields, delayMs: delay })
+      await sleep(delay, call.signal, clock)
+    }
+  }
+
+  const presign = async (call: AwsCall & { readonly expiresInSeconds: number }): Promise<string> => {
+    const expires = call.expiresInSeconds
+    if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_SECONDS) {
+      throw new ConfigError(
+        `expiresInSeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS} (7 days), got ${expires}`,
+        { key: 'expiresInSeconds' },
+      )
+    }
+    const creds = await source.get(call.signal ? { signal: call.signal } : {})
+    const url = buildUrl(endpoint, call.path, { ...call.query, 'X-Amz-Expires': String(expires) })
+    const signed = await signRequest({
+      method: call.method ?? 'GET', url, headers: new Headers(call.headers), body: undefined,
+      credentials: creds, service: config.service, region: config.region, nowMs: clock.now(),
+      keyCache, signQuery: true,
+    })
+    return signed.url.toString()
+  }
+
+  return { config, send, presign }
+}

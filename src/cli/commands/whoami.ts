@@ -1,0 +1,23 @@
+/** `stsrefresh whoami`: GetCallerIdentity with the configured credentials, as JSON. */
+import type { CAC } from 'cac'
+import { createStsClient } from '../../sts.ts'
+import { addCredentialOptions, openCredentials, parseCredentialFlags } from '../credential-options.ts'
+import { createCliLogger, out } from '../output.ts'
+
+/** Register `whoami`. */
+export function registerWhoami(cli: CAC): void {
+  addCredentialOptions(cli.command('whoami', 'Print the caller identity (STS GetCallerIdentity) as JSON'))
+    .example('  stsrefresh whoami --profile migration')
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = parseCredentialFlags(raw)
+      const logger = createCliLogger(flags.verbose)
+      const { session, region, env } = await openCredentials(flags, { logger, autoStart: false })
+      try {
+        const sts = createStsClient({ region, env, credentials: session, logger })
+        const identity = await sts.getCallerIdentity()
+        out(JSON.stringify({ UserId: identity.UserId, Account: identity.Account, Arn: identity.Arn }, null, 2))
+      } finally {
+        await session.stop()
+      }
+    })
+}
