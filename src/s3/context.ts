@@ -150,18 +150,20 @@ export async function sendExpectingDocument(
   context: S3Context,
   target: S3Target,
   call: AwsCall,
-): Promise<XmlElement> {
+): Promise<{ root: XmlElement; headers: Headers }> {
   for (let attempt = 1; ; attempt++) {
     const response = await context.send(target, call)
     const text = await response.text()
-    const error = in200Error(response, text, call.operation)
-    if (!error) return parseXml(text)
+    const outcome = checkDocument(response, text, call.operation)
+    if (!(outcome instanceof AwsServiceError)) return { root: outcome, headers: response.headers }
+    const error = outcome
     if (!error.retryable || attempt >= context.maxAttempts) throw error
     await sleep(backoffDelay(attempt - 1), call.signal, context.clock)
   }
 }
 
-function in200Error(response: Response, text: string, operation: string): AwsServiceError | undefined {
+/** The document's root, or the error it (or its absence) reports. */
+function checkDocument(response: Response, text: string, operation: string): XmlElement | AwsServiceError {
   const trimmed = text.trim()
   let root: XmlElement | undefined
   try {
@@ -169,7 +171,7 @@ function in200Error(response: Response, text: string, operation: string): AwsSer
   } catch {
     root = undefined
   }
-  if (root && root.name !== 'Error') return undefined
+  if (root && root.name !== 'Error') return root
   const parsed = root
     ? parseErrorBody('rest-xml', 503, trimmed, response.headers)
     : {
