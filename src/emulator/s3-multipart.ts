@@ -1,0 +1,306 @@
+/**
+ * S3 multipart uploads: CreateMultipartUpload, UploadPart, UploadPartCopy,
+ * CompleteMultipartUpload, AbortMultipartUpload, ListParts and ListMultipartUploads.
+ */
+import { EmulatorFault } from './context.ts'
+import { attributesFrom, checksumHeader, parseCopySource, wholeSeconds } from './s3-objects.ts'
+import { checkPreconditions } from './s3-read.ts'
+import { readPayload, type S3Call } from './s3-request.ts'
+import {
+  compareKeys,
+  getBucket,
+  getObject,
+  getUpload,
+  multipartEtag,
+  randomId,
+  type S3Part,
+  type S3Upload,
+} from './s3-store.ts'
+import { md5, toHex } from './md5.ts'
+import { childrenNamed, childText, el, isoTime, malformedXml, parseXml, s3XmlResponse } from './s3-xml.ts'
+
+/** S3's minimum size of every part but the last (5 MiB; S3 User Guide, "Multipart upload limits"). */
+export const MIN_PART_SIZE = 5 * 1024 * 1024
+
+function readPartNumber(call: S3Call): number {
+  const text = call.query.get('partNumber') ?? ''
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < 1 || value > 10000) {
+    throw new EmulatorFault('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, {
+      ArgumentName: 'partNumber',
+      ArgumentValue: text,
+    })
+  }
+  return value
+}
+
+function bareEtag(etag: string): string {
+  return etag.trim().replace(/^"|"$/g, '')
+}
+
+/** CreateMultipartUpload: `POST /<bucket>/<key>?uploads`. */
+export function createMultipartUpload(call: S3Call, bucketName: string, key: string): Response {
+  const bucket = getBucket(call.store, bucketName)
+  const upload: S3Upload = {
+    ...attributesFrom(call.headers),
+    uploadId: randomId(60),
+    key,
+    initiated: call.req.now,
+    initiatorArn: call.req.identity?.arn ?? `arn:aws:iam::${call.accountId}:root`,
+    parts: new Map(),
+  }
+  bucket.uploads.set(upload.uploadId, upload)
+  return s3XmlResponse(
+    'InitiateMultipartUploadResult',
+    `${el('Bucket', bucketName)}${el('Key', key)}${el('UploadId', upload.uploadId)}`,
+    { ...call.responseHeaders, 'x-amz-server-side-encryption': 'AES256' },
+  )
+}
+
+/** UploadPart: `PUT /<bucket>/<key>?partNumber=N&uploadId=ID`; answers the part's ETag. */
+export async function uploadPart(call: S3Call, bucketName: string, key: string): Promise<Response> {
+  const bucket = getBucket(call.store, bucketName)
+  const partNumber = readPartNumber(call)
+  const upload = getUpload(bucket, key, call.query.get('uploadId') ?? '')
+  const payload = await readPayload(call)
+  const part: S3Part = {
+    partNumber,
+    body: payload.data,
+    md5: payload.md5,
+    etag: `"${toHex(payload.md5)}"`,
+    lastModified: wholeSeconds(call.req.now),
+    ...(payload.checksum ? { checksum: payload.checksum } : {}),
+  }
+  upload.parts.set(partNumber, part)
+  return new Response(null, {
+    status: 200,
+    headers: {
+      ...call.responseHeaders,
+      etag: part.etag,
+      'x-amz-server-side-encryption': 'AES256',
+      ...checksumHeader(part.checksum),
+    },
+  })
+}
+
+/** UploadPartCopy: UploadPart with `x-amz-copy-source` and optional `x-amz-copy-source-range`. */
+export function uploadPartCopy(call: S3Call, bucketName: string, key: string): Response {
+  const bucket = getBucket(call.store, bucketName)
+  const partNumber = readPartNumber(call)
+  const upload = getUpload(bucket, key, call.query.get('uploadId') ?? '')
+  const source = parseCopySource(call.headers.get('x-amz-copy-source') ?? '')
+  const original = getObject(getBucket(call.store, source.bucket), source.key)
+  checkPreconditions(call.headers, original, source.key, 'copy-source')
+  let body = original.body
+  const rangeText = call.headers.get('x-amz-copy-source-range')
+  if (rangeText !== null) {
+    const match = /^bytes=(\d+)-(\d+)$/.exec(rangeText)
+    const start = Number(match?.[1])
+    const end = Number(match?.[2])
+    if (!match || end < start || end >= body.length) {
+      throw new EmulatorFault(
+        'InvalidArgument',
+        `Range specified is not valid for source object of size: ${body.length}`,
+        400,
+        { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: rangeText },
+      )
+    }
+    body = body.slice(start, end + 1)
+  }
+  const digest = md5(body)
+  const part: S3Part = {
+    partNumber,
+    body,
+    md5: digest,
+    etag: `"${toHex(digest)}"`,
+    lastModified: wholeSeconds(call.req.now),
+  }
+  upload.parts.set(partNumber, part)
+  return s3XmlResponse(
+    'CopyPartResult',
+    `${el('LastModified', isoTime(part.lastModified))}${el('ETag', part.etag)}`,
+    call.responseHeaders,
+  )
+}
+
+function objectUrl(call: S3Call, bucketName: string, key: string): string {
+  const path = key.split('/').map(encodeURIComponent).join('/')
+  return call.virtualHosted ? `${call.origin}/${path}` : `${call.origin}/${bucketName}/${path}`
+}
+
+/**
+ * CompleteMultipartUpload: `POST /<bucket>/<key>?uploadId=ID` with the parts list. Parts must be
+ * in ascending order (`InvalidPartOrder`), exist with the listed ETag (`InvalidPart`) and, all
+ * but the last, be at least the minimum part size (`EntityTooSmall`).
+ */
+export function completeMultipartUpload(call: S3Call, bucketName: string, key: string): Response {
+  const bucket = getBucket(call.store, bucketName)
+  const uploadId = call.query.get('uploadId') ?? ''
+  const upload = getUpload(bucket, key, uploadId)
+  const root = parseXml(new TextDecoder().decode(call.req.body))
+  if (root.name !== 'CompleteMultipartUpload') throw malformedXml()
+  const listed = childrenNamed(root, 'Part').map((element) => {
+    const number = childText(element, 'PartNumber')?.trim() ?? ''
+    const etag = childText(element, 'ETag')
+    if (!/^\d+$/.test(number) || etag === undefined) throw malformedXml()
+    return { partNumber: Number(number), etag: bareEtag(etag) }
+  })
+  if (listed.length === 0) throw malformedXml()
+  const parts: S3Part[] = []
+  let previous = 0
+  for (const item of listed) {
+    if (item.partNumber <= previous) {
+      throw new EmulatorFault(
+        'InvalidPartOrder',
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+        400,
+        { UploadId: uploadId },
+      )
+    }
+    previous = item.partNumber
+    const part = upload.parts.get(item.partNumber)
+    if (!part || bareEtag(part.etag) !== item.etag) {
+      throw new EmulatorFault(
+        'InvalidPart',
+        'One or more of the specified parts could not be found.  The part may not have been ' +
+          "uploaded, or the specified entity tag may not match the part's entity tag.",
+        400,
+        { UploadId: uploadId, PartNumber: String(item.partNumber), ETag: item.etag },
+      )
+    }
+    parts.push(part)
+  }
+  parts.slice(0, -1).forEach((part) => {
+    if (part.body.length < call.minPartSize) {
+      throw new EmulatorFault(
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed size',
+        400,
+        {
+          ProposedSize: String(part.body.length),
+          MinSizeAllowed: String(call.minPartSize),
+          PartNumber: String(part.partNumber),
+          ETag: bareEtag(part.etag),
+        },
+      )
+    }
+  })
+  checkPreconditions(call.headers, bucket.objects.get(key), key, 'write')
+  const body = new Uint8Array(parts.reduce((sum, part) => sum + part.body.length, 0))
+  let offset = 0
+  for (const part of parts) {
+    body.set(part.body, offset)
+    offset += part.body.length
+  }
+  const etag = multipartEtag(parts.map((part) => part.md5))
+  bucket.objects.set(key, {
+    headers: upload.headers,
+    metadata: upload.metadata,
+    storageClass: upload.storageClass,
+    key,
+    body,
+    etag,
+    lastModified: wholeSeconds(call.req.now),
+    partsCount: parts.length,
+  })
+  bucket.uploads.delete(uploadId)
+  return s3XmlResponse(
+    'CompleteMultipartUploadResult',
+    `${el('Location', objectUrl(call, bucketName, key))}${el('Bucket', bucketName)}` +
+      `${el('Key', key)}${el('ETag', etag)}`,
+    { ...call.responseHeaders, 'x-amz-server-side-encryption': 'AES256' },
+  )
+}
+
+/** AbortMultipartUpload: `DELETE /<bucket>/<key>?uploadId=ID`; 204. */
+export function abortMultipartUpload(call: S3Call, bucketName: string, key: string): Response {
+  const bucket = getBucket(call.store, bucketName)
+  const upload = getUpload(bucket, key, call.query.get('uploadId') ?? '')
+  bucket.uploads.delete(upload.uploadId)
+  return new Response(null, { status: 204, headers: call.responseHeaders })
+}
+
+function readLimit(call: S3Call, name: string): number {
+  const text = call.query.get(name)
+  if (text === null) return 1000
+  if (!/^\d+$/.test(text)) {
+    throw new EmulatorFault('InvalidArgument', `Provided ${name} not an integer or within integer range`, 400, {
+      ArgumentName: name,
+      ArgumentValue: text,
+    })
+  }
+  return Math.min(Number(text), 1000)
+}
+
+function principalXml(call: S3Call, tag: string, arn: string): string {
+  return `<${tag}>${el('ID', tag === 'Owner' ? call.ownerId : arn)}${el('DisplayName', call.accountId)}</${tag}>`
+}
+
+/** ListParts: `GET /<bucket>/<key>?uploadId=ID` with `max-parts` and `part-number-marker`. */
+export function listParts(call: S3Call, bucketName: string, key: string): Response {
+  const bucket = getBucket(call.store, bucketName)
+  const upload = getUpload(bucket, key, call.query.get('uploadId') ?? '')
+  const maxParts = readLimit(call, 'max-parts')
+  const marker = Number(call.query.get('part-number-marker') ?? '0') || 0
+  const all = [...upload.parts.values()]
+    .filter((part) => part.partNumber > marker)
+    .sort((a, b) => a.partNumber - b.partNumber)
+  const page = all.slice(0, maxParts)
+  const truncated = all.length > page.length
+  const next = page[page.length - 1]?.partNumber ?? marker
+  const partsXml = page
+    .map(
+      (part) =>
+        `<Part>${el('PartNumber', part.partNumber)}${el('LastModified', isoTime(part.lastModified))}` +
+        `${el('ETag', part.etag)}${el('Size', part.body.length)}</Part>`,
+    )
+    .join('')
+  return s3XmlResponse(
+    'ListPartsResult',
+    `${el('Bucket', bucketName)}${el('Key', key)}${el('UploadId', upload.uploadId)}` +
+      principalXml(call, 'Initiator', upload.initiatorArn) +
+      principalXml(call, 'Owner', upload.initiatorArn) +
+      `${el('StorageClass', upload.storageClass)}${el('PartNumberMarker', marker)}` +
+      `${el('NextPartNumberMarker', next)}${el('MaxParts', maxParts)}` +
+      `${el('IsTruncated', truncated)}${partsXml}`,
+    call.responseHeaders,
+  )
+}
+
+/** ListMultipartUploads: `GET /<bucket>?uploads` with `prefix`, `max-uploads` and key marker. */
+export function listMultipartUploads(call: S3Call, bucketName: string): Response {
+  const bucket = getBucket(call.store, bucketName)
+  const maxUploads = readLimit(call, 'max-uploads')
+  const prefix = call.query.get('prefix') ?? ''
+  const keyMarker = call.query.get('key-marker') ?? ''
+  const idMarker = call.query.get('upload-id-marker') ?? ''
+  const all = [...bucket.uploads.values()]
+    .filter((upload) => upload.key.startsWith(prefix))
+    .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.uploadId, b.uploadId))
+  let start = 0
+  if (keyMarker !== '') {
+    const resume = all.findIndex((upload) =>
+      idMarker === '' ? compareKeys(upload.key, keyMarker) > 0 : upload.key === keyMarker && upload.uploadId === idMarker,
+    )
+    start = resume < 0 ? all.length : idMarker === '' ? resume : resume + 1
+  }
+  const page = all.slice(start, start + maxUploads)
+  const truncated = start + page.length < all.length
+  const last = page[page.length - 1]
+  const uploadsXml = page
+    .map(
+      (upload) =>
+        `<Upload>${el('Key', upload.key)}${el('UploadId', upload.uploadId)}` +
+        principalXml(call, 'Initiator', upload.initiatorArn) +
+        principalXml(call, 'Owner', upload.initiatorArn) +
+        `${el('StorageClass', upload.storageClass)}${el('Initiated', isoTime(upload.initiated))}</Upload>`,
+    )
+    .join('')
+  return s3XmlResponse(
+    'ListMultipartUploadsResult',
+    `${el('Bucket', bucketName)}${el('KeyMarker', keyMarker)}${el('UploadIdMarker', idMarker)}` +
+      (truncated && last ? `${el('NextKeyMarker', last.key)}${el('NextUploadIdMarker', last.uploadId)}` : '') +
+      `${el('Prefix', prefix)}${el('MaxUploads', maxUploads)}${el('IsTruncated', truncated)}${uploadsXml}`,
+    call.responseHeaders,
+  )
+}
