@@ -20,7 +20,10 @@ export interface ResolveEndpointOptions {
 // underscores: "STS" -> STS, "S3" -> S3, "DynamoDB" -> DYNAMODB.
 const ENV_SUFFIX: Readonly<Record<string, string>> = { sts: 'STS', s3: 'S3', dynamodb: 'DYNAMODB' }
 
-/** DNS suffix of a region's partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc). */
+/**
+ * DNS suffix of a region's partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+ * aws-iso-f, aws-eusc).
+ */
 export function partitionDnsSuffix(region: string): string {
   if (region.startsWith('cn-')) return 'amazonaws.com.cn'
   if (region.startsWith('us-isob-')) return 'sc2s.sgov.gov'
@@ -50,9 +53,12 @@ export function validateEndpointUrl(value: string, source: string): string {
   try {
     url = new URL(value.trim())
   } catch {
-    throw new ConfigError(`${source} is not a valid URL: '${value}' (expected e.g. https://host:port)`, {
-      key: source,
-    })
+    throw new ConfigError(
+      `${source} is not a valid URL: '${value}' (expected e.g. https://host:port)`,
+      {
+        key: source,
+      },
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${source} must be an http:// or https:// URL, got '${url.protocol}'`, {
@@ -60,9 +66,12 @@ export function validateEndpointUrl(value: string, source: string): string {
     })
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`${source} must not contain a query, fragment or credentials: '${url.origin}…'`, {
-      key: source,
-    })
+    throw new ConfigError(
+      `${source} must not contain a query, fragment or credentials: '${url.origin}…'`,
+      {
+        key: source,
+      },
+    )
   }
   return url.href.replace(/\/+$/, '')
 }
@@ -83,7 +92,11 @@ export function validateRegion(region: string, source = 'region'): string {
  * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the two variables, as in the SDKs.
  * Throws ConfigError naming the option or variable whose URL is invalid.
  */
-export function resolveEndpoint(service: string, region: string, options: ResolveEndpointOptions = {}): string {
+export function resolveEndpoint(
+  service: string,
+  region: string,
+  options: ResolveEndpointOptions = {},
+): string {
   if (options.endpoint !== undefined && options.endpoint !== '') {
     return validateEndpointUrl(options.endpoint, 'endpoint')
   }
@@ -111,11 +124,13 @@ export interface ResolveRegionOptions {
 /** The region: option > `AWS_REGION` > `AWS_DEFAULT_REGION` > profile > undefined. */
 export function resolveRegion(options: ResolveRegionOptions = {}): string | undefined {
   const env = options.env ?? {}
-  const pick = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined)
+  const pick = (
+    value: string | undefined,
+  ): string | undefined => (value?.trim() ? value.trim() : undefined)
   return (
     pick(options.region) ??
-    pick(env.AWS_REGION) ??
-    pick(env.AWS_DEFAULT_REGION) ??
-    pick(options.profileRegion)
+      pick(env.AWS_REGION) ??
+      pick(env.AWS_DEFAULT_REGION) ??
+      pick(options.profileRegion)
   )
 }

@@ -72,8 +72,8 @@ function fromXml(root: XmlElement): ParsedAwsError | undefined {
   const error = xmlFind(root, 'Error')
   const code = xmlText(error, 'Code')?.trim()
   if (!code) return undefined
-  const requestId =
-    xmlText(error, 'RequestId') ?? xmlText(xmlFind(root, 'ResponseMetadata'), 'RequestId') ??
+  const requestId = xmlText(error, 'RequestId') ??
+    xmlText(xmlFind(root, 'ResponseMetadata'), 'RequestId') ??
     xmlText(root, 'RequestId') ?? xmlText(root, 'RequestID')
   return {
     code,
@@ -119,8 +119,8 @@ export function parseErrorBody(
       parsed = undefined
     }
   }
-  const requestId =
-    headers.get('x-amzn-requestid') ?? headers.get('x-amz-request-id') ?? parsed?.requestId
+  const requestId = headers.get('x-amzn-requestid') ?? headers.get('x-amz-request-id') ??
+    parsed?.requestId
   return {
     code: parsed?.code ?? codeFromStatus(status),
     message: (parsed ? parsed.message : snippet(text)) || `HTTP ${status}`,

@@ -13,6 +13,7 @@ import { AwsServiceError, ConfigError } from '../errors.ts'
 import { silentLogger } from '../logger.ts'
 import type { Clock, Credentials, CredentialsInput, FetchLike, Logger } from '../types.ts'
 import { parseErrorBody } from './errors.ts'
+import { exchange } from './exchange.ts'
 import type { AwsProtocol } from './errors.ts'
 import {
   backoffDelay,
@@ -78,7 +79,10 @@ export interface AwsClient {
   readonly config: AwsClientConfig
   /** Resolves with a 2xx (or 304) response; otherwise throws AwsServiceError (body consumed). */
   send(call: AwsCall): Promise<Response>
-  /** A presigned URL (query auth) valid for expiresInSeconds (max 604800), signed with current credentials. */
+  /**
+   * A presigned URL (query auth) valid for expiresInSeconds (max 604800), signed with the
+   * current credentials.
+   */
   presign(call: AwsCall & { readonly expiresInSeconds: number }): Promise<string>
 }
 
@@ -128,7 +132,9 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
   try {
     endpoint = new URL(config.endpoint)
   } catch {
-    throw new ConfigError(`${label} endpoint is not a valid URL: '${config.endpoint}'`, { key: 'endpoint' })
+    throw new ConfigError(`${label} endpoint is not a valid URL: '${config.endpoint}'`, {
+      key: 'endpoint',
+    })
   }
 
   const serviceError = (call: AwsCall, code: string, message: string, status: number, extra: {
@@ -156,80 +162,81 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
     if (config.protocol === 'query' && call.body !== undefined && !headers.has('content-type')) {
       headers.set('content-type', 'application/x-www-form-urlencoded; charset=utf-8')
     }
-    if (payloadHash && !headers.has('x-amz-content-sha256')) headers.set('x-amz-content-sha256', payloadHash)
+    if (payloadHash && !headers.has('x-amz-content-sha256')) {
+      headers.set('x-amz-content-sha256', payloadHash)
+    }
     const target = creds
       ? await signRequest({
-          method, url, headers, body: call.stream ? undefined : call.body, credentials: creds,
-          service: config.service, region: config.region, nowMs: clock.now(), keyCache,
-        })
+        method,
+        url,
+        headers,
+        body: call.stream ? undefined : call.body,
+        credentials: creds,
+        service: config.service,
+        region: config.region,
+        nowMs: clock.now(),
+        keyCache,
+      })
       : { url, headers }
 
-    const controller = new AbortController()
-    const signal = call.signal ? AbortSignal.any([call.signal, controller.signal]) : controller.signal
-    const timeoutMs = call.timeoutMs ?? config.timeoutMs
-    let timedOut = false
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : clock.setTimer(() => {
-            timedOut = true
-            controller.abort(new DOMException(`${label}.${call.operation} timed out`, 'TimeoutError'))
-          }, timeoutMs)
-    // Race every await against the signal, so a fetch that ignores it still cannot hang us.
-    let onAbort: () => void = () => {}
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason)
-      if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, { once: true })
-    })
-    aborted.catch(() => {})
-    const failed = (error: unknown): Outcome => {
-      if (call.signal?.aborted) throw call.signal.reason
-      if (timedOut) {
-        return { error: serviceError(call, 'TimeoutError', `no response within ${timeoutMs} ms`, 0, { cause: error }) }
-      }
-      const reason = error instanceof Error ? error.message : String(error)
-      return { error: serviceError(call, 'NetworkError', `request to ${url.host} failed: ${reason}`, 0, { cause: error }) }
+    const body = call.stream ? call.stream() : call.body
+    const init: RequestInit = {
+      method,
+      headers: target.headers,
+      body: body as BodyInit | undefined,
     }
-    try {
-      let response: Response
-      try {
-        const body = call.stream ? call.stream() : call.body
-        const init = { method, headers: target.headers, body: body as BodyInit | undefined, signal }
-        response = await Promise.race([
-          fetch(target.url.toString(), call.stream ? { ...init, duplex: 'half' } as RequestInit : init),
-          aborted,
-        ])
-      } catch (error) {
-        return failed(error)
+    const result = await exchange({
+      fetch,
+      clock,
+      url: target.url,
+      // Streamed bodies need half duplex in fetch implementations that follow the spec.
+      init: call.stream ? { ...init, duplex: 'half' } as RequestInit : init,
+      signal: call.signal,
+      timeoutMs: call.timeoutMs ?? config.timeoutMs,
+      what: `${label}.${call.operation}`,
+      isSuccess: (status) => (status >= 200 && status < 300) || status === 304,
+    })
+    if ('failure' in result) {
+      const { cause } = result
+      if (result.failure === 'timeout') {
+        const timeoutMs = call.timeoutMs ?? config.timeoutMs
+        return {
+          error: serviceError(call, 'TimeoutError', `no response within ${timeoutMs} ms`, 0, {
+            cause,
+          }),
+        }
       }
-      const serverMs = parseHttpDate(response.headers.get('date'))
-      if (serverMs !== undefined) clock.observeServerTime?.(serverMs, localTime(clock))
-      if ((response.status >= 200 && response.status < 300) || response.status === 304) return { response }
-      let text = ''
-      try {
-        text = method === 'HEAD' ? '' : await Promise.race([response.text(), aborted])
-      } catch (error) {
-        if (call.signal?.aborted || timedOut) return failed(error)
-      }
-      const parsed = parseErrorBody(config.protocol, response.status, text, response.headers)
-      return {
-        error: serviceError(call, parsed.code, parsed.message, response.status, { requestId: parsed.requestId }),
-        retryAfterMs: retryAfterMs(response.headers, clock.now()),
-      }
-    } finally {
-      timer?.cancel()
-      signal.removeEventListener('abort', onAbort)
+      const reason = cause instanceof Error ? cause.message : String(cause)
+      const message = `request to ${url.host} failed: ${reason}`
+      return { error: serviceError(call, 'NetworkError', message, 0, { cause }) }
+    }
+    const { response } = result
+    const serverMs = parseHttpDate(response.headers.get('date'))
+    if (serverMs !== undefined) clock.observeServerTime?.(serverMs, localTime(clock))
+    if (result.errorBody === undefined) return { response }
+    const parsed = parseErrorBody(
+      config.protocol,
+      response.status,
+      result.errorBody,
+      response.headers,
+    )
+    return {
+      error: serviceError(call, parsed.code, parsed.message, response.status, {
+        requestId: parsed.requestId,
+      }),
+      retryAfterMs: retryAfterMs(response.headers, clock.now()),
     }
   }
 
   const send = async (call: AwsCall): Promise<Response> => {
     const url = buildUrl(endpoint, call.path, call.query)
     // S3 requires x-amz-content-sha256; other services hash the body into the signature only.
-    const payloadHash =
-      call.unsigned ? undefined
-      : call.stream || call.unsignedPayload ? 'UNSIGNED-PAYLOAD'
-      : config.service === 's3' ? await sha256Hex(call.body)
+    const payloadHash = call.unsigned
+      ? undefined
+      : call.stream || call.unsignedPayload
+      ? 'UNSIGNED-PAYLOAD'
+      : config.service === 's3'
+      ? await sha256Hex(call.body)
       : undefined
     let attempts = 0
     let refreshed = false
@@ -237,17 +244,26 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
     for (;;) {
       call.signal?.throwIfAborted()
       attempts++
-      const creds = call.unsigned ? undefined : await source.get(call.signal ? { signal: call.signal } : {})
+      const creds = call.unsigned
+        ? undefined
+        : await source.get(call.signal ? { signal: call.signal } : {})
       const outcome = await attempt(call, url, creds, payloadHash)
       if ('response' in outcome) return outcome.response
       const { error } = outcome
-      const fields = { operation: call.operation, code: error.code, status: error.status, attempt: attempts }
+      const fields = {
+        operation: call.operation,
+        code: error.code,
+        status: error.status,
+        attempt: attempts,
+      }
       if (creds && !refreshed && isExpiredTokenError(error.code)) {
-        // The SDKs refresh and re-sign once on these (aws-sdk-go request/retryer.go credsExpiredCodes).
+        // The SDKs refresh and re-sign once on these
+        // (aws-sdk-go aws/request/retryer.go credsExpiredCodes).
         refreshed = true
         attempts--
         logger.warn(`${label} rejected the credentials as expired; refreshing and retrying once`, {
-          ...fields, accessKeyId: maskKey(creds.accessKeyId),
+          ...fields,
+          accessKeyId: maskKey(creds.accessKeyId),
         })
         source.invalidate(creds)
         continue
@@ -256,32 +272,50 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
         // The Date header was fed to the clock above; one more attempt is signed with the new time.
         reTimed = true
         attempts--
-        logger.warn(`${label} rejected the request time; retrying once with the server's time`, fields)
+        logger.warn(
+          `${label} rejected the request time; retrying once with the server's time`,
+          fields,
+        )
         continue
       }
       if (!error.retryable || attempts >= maxAttempts) throw error
-      let delay = backoffDelay(attempts - 1, { throttling: isThrottlingError(error.code, error.status), random })
+      let delay = backoffDelay(attempts - 1, {
+        throttling: isThrottlingError(error.code, error.status),
+        random,
+      })
       // Like SDK v3: a server hint may lengthen the wait, by at most 5 s.
-      if (outcome.retryAfterMs !== undefined) delay = Math.max(delay, Math.min(outcome.retryAfterMs, delay + 5_000))
+      if (outcome.retryAfterMs !== undefined) {
+        delay = Math.max(delay, Math.min(outcome.retryAfterMs, delay + 5_000))
+      }
       logger.debug(`${label}.${call.operation} failed; retrying`, { ...fields, delayMs: delay })
       await sleep(delay, call.signal, clock)
     }
   }
 
-  const presign = async (call: AwsCall & { readonly expiresInSeconds: number }): Promise<string> => {
+  const presign = async (
+    call: AwsCall & { readonly expiresInSeconds: number },
+  ): Promise<string> => {
     const expires = call.expiresInSeconds
     if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_SECONDS) {
       throw new ConfigError(
-        `expiresInSeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS} (7 days), got ${expires}`,
+        `expiresInSeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS} (7 days), ` +
+          `got ${expires}`,
         { key: 'expiresInSeconds' },
       )
     }
     const creds = await source.get(call.signal ? { signal: call.signal } : {})
     const url = buildUrl(endpoint, call.path, { ...call.query, 'X-Amz-Expires': String(expires) })
     const signed = await signRequest({
-      method: call.method ?? 'GET', url, headers: new Headers(call.headers), body: undefined,
-      credentials: creds, service: config.service, region: config.region, nowMs: clock.now(),
-      keyCache, signQuery: true,
+      method: call.method ?? 'GET',
+      url,
+      headers: new Headers(call.headers),
+      body: undefined,
+      credentials: creds,
+      service: config.service,
+      region: config.region,
+      nowMs: clock.now(),
+      keyCache,
+      signQuery: true,
     })
     return signed.url.toString()
   }

@@ -49,9 +49,17 @@ export const EXPIRED_TOKEN_ERROR_CODES: ReadonlySet<string> = new Set([
 ])
 
 /** Codes that mean the request's timestamp is out of the server's window. */
-const DEFINITE_SKEW_CODES = new Set(['RequestTimeTooSkewed', 'RequestInTheFuture', 'RequestExpired'])
+const DEFINITE_SKEW_CODES = new Set([
+  'RequestTimeTooSkewed',
+  'RequestInTheFuture',
+  'RequestExpired',
+])
 /** Codes that mean skew only when the message says so (SDK v3 checks "Signature expired"). */
-const POSSIBLE_SKEW_CODES = new Set(['SignatureDoesNotMatch', 'InvalidSignatureException', 'AuthFailure'])
+const POSSIBLE_SKEW_CODES = new Set([
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'AuthFailure',
+])
 const SKEW_MESSAGE = /signature (expired|not yet current)|time.*skew/i
 
 /** True when the error says "slow down". */
@@ -75,7 +83,8 @@ export function isExpiredTokenError(code: string): boolean {
 
 /** True when the signature was rejected because the local clock is off. */
 export function isClockSkewError(code: string, message: string): boolean {
-  return DEFINITE_SKEW_CODES.has(code) || (POSSIBLE_SKEW_CODES.has(code) && SKEW_MESSAGE.test(message))
+  return DEFINITE_SKEW_CODES.has(code) ||
+    (POSSIBLE_SKEW_CODES.has(code) && SKEW_MESSAGE.test(message))
 }
 
 /** Backoff bases from SDK v3 standard mode (@smithy/util-retry constants). */

@@ -14,7 +14,7 @@ export interface SignInput {
   /** Only replayable bodies; streams are signed with `x-amz-content-sha256: UNSIGNED-PAYLOAD`. */
   readonly body: string | Uint8Array | undefined
   readonly credentials: Credentials
-  /** The SigV4 signing name and region, always explicit: aws4fetch cannot guess them for loopback. */
+  /** The SigV4 signing name; explicit, as aws4fetch cannot guess it for loopback endpoints. */
   readonly service: string
   readonly region: string
   /** Signing time, epoch ms (from the skew-corrected clock). */
@@ -56,8 +56,12 @@ export async function signRequest(input: SignInput): Promise<{ url: URL; headers
 
 /** Lower-case hex SHA-256 of a payload, for `x-amz-content-sha256`. */
 export async function sha256Hex(body: string | Uint8Array | undefined): Promise<string> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : (body ?? new Uint8Array())
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+  const bytes = typeof body === 'string'
+    ? new TextEncoder().encode(body)
+    : (body ?? new Uint8Array())
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>),
+  )
   let hex = ''
   for (const byte of digest) hex += byte.toString(16).padStart(2, '0')
   return hex

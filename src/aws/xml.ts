@@ -225,14 +225,17 @@ export function xmlText(element: XmlElement | undefined, name: string): string |
   return xmlChild(element, name)?.text
 }
 
-/** Follow a path of child names from `element`: `xmlPath(root, 'AssumeRoleResult', 'Credentials')`. */
-export function xmlPath(element: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+/** Follow child names from `element`: `xmlPath(root, 'AssumeRoleResult', 'Credentials')`. */
+export function xmlPath(
+  element: XmlElement | undefined,
+  ...names: string[]
+): XmlElement | undefined {
   let current = element
   for (const name of names) current = xmlChild(current, name)
   return current
 }
 
-/** The first element named `name` at any depth (depth-first, document order), `element` included. */
+/** The first element named `name` at any depth (document order), `element` included. */
 export function xmlFind(element: XmlElement | undefined, name: string): XmlElement | undefined {
   if (!element) return undefined
   if (element.name === name) return element

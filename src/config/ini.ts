@@ -19,7 +19,7 @@
  */
 import { ConfigError } from '../errors.ts'
 
-/** One `key = value` line, with its sub-section when the value was empty and indented lines followed. */
+/** One `key = value` line; `subsection` when the value was empty and indented lines followed. */
 export interface IniEntry {
   readonly value: string
   /** 1-based line number of the key. */
@@ -226,5 +226,8 @@ export function classifySection(header: string, file: 'config' | 'credentials'):
   if (prefix === 'profile' || prefix === 'sso-session' || prefix === 'services') {
     return { kind: 'other', reason: `expected "[${prefix} name]" with exactly one name` }
   }
-  return { kind: 'other', reason: 'not a profile: config file profiles are [default] or [profile name]' }
+  return {
+    kind: 'other',
+    reason: 'not a profile: config file profiles are [default] or [profile name]',
+  }
 }

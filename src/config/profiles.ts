@@ -15,16 +15,19 @@ export interface SettingOrigin {
   readonly line: number
 }
 
-/** One profile after merging both files. Keys are lowercase, as in the files. */
-export interface ProfileData {
+/**
+ * One profile after merging both files: its settings with lowercase keys, as in the files. A
+ * sub-section (`s3 =` followed by indented lines) appears as dotted keys (`s3.addressing_style`),
+ * as in the AWS SDK for JS v3. The credentials file wins over the config file key by key.
+ */
+export type ProfileData = Readonly<Record<string, string>>
+
+/** Where a profile and each of its settings were read from, for error messages. */
+export interface ProfileOrigins {
   readonly name: string
-  /** Flat settings; the credentials file wins over the config file key by key. */
-  readonly settings: Readonly<Record<string, string>>
-  /** Nested sub-sections such as `s3 =` followed by indented `key = value` lines. */
-  readonly subsections: Readonly<Record<string, Readonly<Record<string, string>>>>
-  /** Where each key of `settings` and `subsections` came from. */
-  readonly origins: Readonly<Record<string, SettingOrigin>>
-  /** The section headers that define this profile (config first, then credentials). */
+  /** Per key of the {@link ProfileData}. */
+  readonly keys: Readonly<Record<string, SettingOrigin>>
+  /** The section headers that define the profile (config file first, then credentials). */
   readonly definedIn: readonly SettingOrigin[]
 }
 
@@ -39,6 +42,8 @@ export interface NamedSection {
 /** Everything {@link loadProfiles} found. */
 export interface LoadedProfiles {
   readonly profiles: Map<string, ProfileData>
+  /** File and line of every profile and setting, by profile name. */
+  readonly origins: Map<string, ProfileOrigins>
   /** The config file path that was read (or would have been, when it is missing). */
   readonly configFile: string
   /** The credentials file path that was read (or would have been). */
@@ -123,18 +128,14 @@ async function readOptional(
 }
 
 interface Builder {
-  name: string
   settings: Record<string, string>
-  subsections: Record<string, Record<string, string>>
   origins: Record<string, SettingOrigin>
   definedIn: SettingOrigin[]
 }
 
-function newBuilder(name: string): Builder {
+function newBuilder(): Builder {
   return {
-    name,
     settings: Object.create(null) as Record<string, string>,
-    subsections: Object.create(null) as Record<string, Record<string, string>>,
     origins: Object.create(null) as Record<string, SettingOrigin>,
     definedIn: [],
   }
@@ -146,8 +147,11 @@ function sectionRecords(
   const settings = Object.create(null) as Record<string, string>
   const subsections = Object.create(null) as Record<string, Record<string, string>>
   for (const [key, entry] of entries) {
-    if (entry.subsection) subsections[key] = Object.assign(Object.create(null), Object.fromEntries(entry.subsection))
-    else settings[key] = entry.value
+    if (entry.subsection) {
+      subsections[key] = Object.assign(Object.create(null), Object.fromEntries(entry.subsection))
+    } else {
+      settings[key] = entry.value
+    }
   }
   return { settings, subsections }
 }
@@ -156,13 +160,18 @@ function sectionRecords(
 function mergeInto(builder: Builder, section: IniDocument['sections'][number], file: string): void {
   builder.definedIn.push({ file, line: section.line })
   for (const [key, entry] of section.entries) {
-    builder.origins[key] = { file, line: entry.line }
     if (entry.subsection) {
-      delete builder.settings[key]
-      builder.subsections[key] = Object.assign(Object.create(null), Object.fromEntries(entry.subsection))
+      // A sub-section replaces the same sub-section of a lower-precedence file as a whole.
+      for (const existing of Object.keys(builder.settings)) {
+        if (existing.startsWith(`${key}.`)) delete builder.settings[existing]
+      }
+      for (const [subKey, value] of entry.subsection) {
+        builder.settings[`${key}.${subKey}`] = value
+        builder.origins[`${key}.${subKey}`] = { file, line: entry.line }
+      }
     } else {
-      delete builder.subsections[key]
       builder.settings[key] = entry.value
+      builder.origins[key] = { file, line: entry.line }
     }
   }
 }
@@ -193,7 +202,7 @@ export async function loadProfiles(options: LoadProfilesOptions = {}): Promise<L
   const builderFor = (name: string): Builder => {
     let builder = builders.get(name)
     if (!builder) {
-      builder = newBuilder(name)
+      builder = newBuilder()
       builders.set(name, builder)
     }
     return builder
@@ -224,16 +233,12 @@ export async function loadProfiles(options: LoadProfilesOptions = {}): Promise<L
   }
 
   const profiles = new Map<string, ProfileData>()
+  const origins = new Map<string, ProfileOrigins>()
   for (const [name, builder] of builders) {
-    profiles.set(name, {
-      name,
-      settings: builder.settings,
-      subsections: builder.subsections,
-      origins: builder.origins,
-      definedIn: builder.definedIn,
-    })
+    profiles.set(name, builder.settings)
+    origins.set(name, { name, keys: builder.origins, definedIn: builder.definedIn })
   }
-  return { profiles, configFile, credentialsFile, ssoSessions, services }
+  return { profiles, origins, configFile, credentialsFile, ssoSessions, services }
 }
 
 /**
@@ -244,9 +249,11 @@ export function getProfile(loaded: LoadedProfiles, name: string): ProfileData {
   const profile = loaded.profiles.get(name)
   if (profile) return profile
   const known = [...loaded.profiles.keys()]
-  const hint = known.length > 0 ? `; profiles found: ${known.join(', ')}` : '; neither file has any profile'
+  const hint =
+    known.length > 0 ? `; profiles found: ${known.join(', ')}` : '; neither file has any profile'
+  const files = `${loaded.configFile} ([profile ${name}]) or ${loaded.credentialsFile} ([${name}])`
   throw new ConfigError(
-    `profile "${name}" not found in ${loaded.configFile} ([profile ${name}]) or ${loaded.credentialsFile} ([${name}])${hint}`,
+    `profile "${name}" not found in ${files}${hint}`,
     { profile: name, file: loaded.configFile },
   )
 }

@@ -7,8 +7,8 @@ import type {
   CredentialProvider,
   CredentialRequestOptions,
   Credentials,
-  CredentialsInput,
   CredentialSession,
+  CredentialsInput,
 } from '../types.ts'
 
 /** A provider that says which source it is (`assume-role`, `web-identity`, `github-oidc`, ...). */
@@ -24,7 +24,10 @@ export interface CredentialSource {
 }
 
 /** Attach a `sourceName` to a provider function. */
-export function namedProvider(sourceName: string, provider: CredentialProvider): NamedCredentialProvider {
+export function namedProvider(
+  sourceName: string,
+  provider: CredentialProvider,
+): NamedCredentialProvider {
   return Object.assign(provider, { sourceName })
 }
 
@@ -55,7 +58,9 @@ export function checkCredentials(value: unknown, source: string | undefined): Cr
     creds.secretAccessKey === ''
   ) {
     throw new CredentialsError(
-      `The credentials provider${source ? ` '${source}'` : ''} returned no accessKeyId/secretAccessKey`,
+      `The credentials provider${
+        source ? ` '${source}'` : ''
+      } returned no accessKeyId/secretAccessKey`,
       source === undefined ? {} : { source },
     )
   }
@@ -101,7 +106,8 @@ export function toCredentialSource(input: CredentialsInput): CredentialSource {
     return { get: async () => creds, invalidate: () => {}, sourceName: 'static' }
   }
   throw new ConfigError(
-    'credentials must be a credentials session, a provider function, or { accessKeyId, secretAccessKey }',
+    'credentials must be a credentials session, a provider function, ' +
+      'or { accessKeyId, secretAccessKey }',
     { key: 'credentials' },
   )
 }

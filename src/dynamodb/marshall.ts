@@ -9,77 +9,20 @@
  * Set<string> -> SS, Set<number | bigint | NumberValue> -> NS, Set<binary> -> BS.
  */
 import { ConfigError } from '../errors.ts'
-import { base64ToBytes, bytesToBase64 } from './base64.ts'
-import {
-  bigintToN,
-  canonicalNumber,
-  isNumberValue,
-  NumberValue,
-  numberToN,
-  numberValueToN,
-  nToNative,
-} from './numbers.ts'
-import type {
-  AttributeMap,
-  AttributeValue,
-  MarshallOptions,
-  NativeItem,
-  UnmarshallOptions,
-} from './types.ts'
+import { bytesToBase64 } from './base64.ts'
+import { bigintToN, canonicalNumber, isNumberValue, numberToN, numberValueToN } from './numbers.ts'
+import type { NumberValue } from './numbers.ts'
+import type { AttributeMap, AttributeValue, MarshallOptions, NativeItem } from './types.ts'
+import { child, describe, isBinary, isPlainObject, setOwn, toBytes } from './values.ts'
+
+export { unmarshall, unmarshallValue } from './unmarshall.ts'
 
 // DynamoDB documents nest at most 32 levels ("Nested attribute depth", Service quotas).
 const MAX_DEPTH = 32
-const TYPES = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'] as const
 
 function fail(path: string, problem: string): never {
   const where = path === '' ? 'the value' : path
   throw new ConfigError(`Cannot marshall ${where}: ${problem}`, path === '' ? {} : { key: path })
-}
-
-function failUnmarshall(path: string, problem: string): never {
-  const where = path === '' ? 'the value' : path
-  throw new ConfigError(`Cannot unmarshall ${where}: ${problem}`, path === '' ? {} : { key: path })
-}
-
-/** `Item.name`, `Item.tags[2]`, `Item["odd key"]`. */
-function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`
-  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path === '' ? key : `${path}.${key}`
-  return `${path}[${JSON.stringify(key)}]`
-}
-
-/** Own enumerable string-keyed properties, assigned safely even for a key named `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-  } else target[key] = value
-}
-
-function isBinary(value: object): value is Uint8Array | ArrayBuffer | ArrayBufferView {
-  return value instanceof ArrayBuffer || ArrayBuffer.isView(value)
-}
-
-function toBytes(value: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (value instanceof Uint8Array) return value
-  if (value instanceof ArrayBuffer) return new Uint8Array(value)
-  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (value === undefined) return 'undefined'
-  if (typeof value === 'function') return 'a function'
-  if (typeof value === 'symbol') return 'a symbol'
-  if (typeof value !== 'object') return `a ${typeof value}`
-  if (Array.isArray(value)) return 'an array'
-  if (isPlainObject(value)) return 'an object'
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name
-  return typeof name === 'string' && name !== '' ? `an instance of ${name}` : 'an object'
 }
 
 interface State {
@@ -89,12 +32,11 @@ interface State {
 }
 
 function toNumberAttr(value: number | bigint | NumberValue, path: string): { N: string } {
-  const result =
-    typeof value === 'number'
-      ? numberToN(value)
-      : typeof value === 'bigint'
-        ? bigintToN(value)
-        : numberValueToN(value)
+  const result = typeof value === 'number'
+    ? numberToN(value)
+    : typeof value === 'bigint'
+    ? bigintToN(value)
+    : numberValueToN(value)
   if ('problem' in result) fail(path, result.problem)
   return { N: result.n }
 }
@@ -103,17 +45,30 @@ function toSetAttr(set: Set<unknown>, path: string, state: State): AttributeValu
   const members = [...set].filter((member) => {
     if (member !== undefined) return true
     if (state.options.removeUndefinedValues) return false
-    return fail(path, 'the set holds undefined; remove it, or pass marshallOptions { removeUndefinedValues: true }')
+    return fail(
+      path,
+      'the set holds undefined; remove it, or pass marshallOptions { removeUndefinedValues: true }',
+    )
   })
   if (members.length === 0) {
     if (state.options.convertEmptyValues) return { NULL: true }
-    fail(path, 'the set is empty and DynamoDB cannot store empty sets; omit the attribute, or pass marshallOptions { convertEmptyValues: true } to store NULL')
+    fail(
+      path,
+      'the set is empty and DynamoDB cannot store empty sets; omit the attribute, ' +
+        'or pass marshallOptions { convertEmptyValues: true } to store NULL',
+    )
   }
   const kind = (member: unknown): string => {
     if (typeof member === 'string') return 'SS'
-    if (typeof member === 'number' || typeof member === 'bigint' || isNumberValue(member)) return 'NS'
+    if (typeof member === 'number' || typeof member === 'bigint' || isNumberValue(member)) {
+      return 'NS'
+    }
     if (typeof member === 'object' && member !== null && isBinary(member)) return 'BS'
-    return fail(path, `the set holds ${describe(member)}; DynamoDB sets hold only strings, numbers or binaries (use an array for a list)`)
+    return fail(
+      path,
+      `the set holds ${describe(member)}; ` +
+        'DynamoDB sets hold only strings, numbers or binaries (use an array for a list)',
+    )
   }
   const type = kind(members[0])
   const seen = new Set<string>()
@@ -125,7 +80,11 @@ function toSetAttr(set: Set<unknown>, path: string, state: State): AttributeValu
   for (const member of members) {
     const memberType = kind(member)
     if (memberType !== type) {
-      fail(path, `the set mixes ${names[type]} and ${names[memberType]}; a DynamoDB set holds one type (SS, NS or BS)`)
+      fail(
+        path,
+        `the set mixes ${names[type]} and ${names[memberType]}; ` +
+          'a DynamoDB set holds one type (SS, NS or BS)',
+      )
     }
   }
   if (type === 'SS') return { SS: members as string[] }
@@ -158,7 +117,11 @@ function toAttr(value: unknown, path: string, state: State): AttributeValue | un
   switch (typeof value) {
     case 'undefined':
       if (state.options.removeUndefinedValues) return undefined
-      return fail(path, 'the value is undefined; omit the attribute, or pass marshallOptions { removeUndefinedValues: true }')
+      return fail(
+        path,
+        'the value is undefined; omit the attribute, ' +
+          'or pass marshallOptions { removeUndefinedValues: true }',
+      )
     case 'string':
       return value === '' && state.options.convertEmptyValues ? { NULL: true } : { S: value }
     case 'number':
@@ -178,9 +141,14 @@ function toAttr(value: unknown, path: string, state: State): AttributeValue | un
     return bytes.length === 0 && state.options.convertEmptyValues ? { NULL: true } : { B: bytes }
   }
   if (object instanceof Date) {
-    return fail(path, 'a Date is not a DynamoDB type; store date.toISOString() (S) or date.getTime() (N)')
+    return fail(
+      path,
+      'a Date is not a DynamoDB type; store date.toISOString() (S) or date.getTime() (N)',
+    )
   }
-  if (object instanceof Map) return fail(path, 'a Map is not a DynamoDB type; use a plain object (M)')
+  if (object instanceof Map) {
+    return fail(path, 'a Map is not a DynamoDB type; use a plain object (M)')
+  }
   if (state.ancestors.has(object)) return fail(path, 'it refers to itself (a circular reference)')
   if (state.ancestors.size >= MAX_DEPTH) {
     return fail(path, `it is nested deeper than the ${MAX_DEPTH} levels DynamoDB allows`)
@@ -197,7 +165,11 @@ function toAttr(value: unknown, path: string, state: State): AttributeValue | un
       return { L: list }
     }
     if (!isPlainObject(object) && !state.options.convertClassInstanceToMap) {
-      return fail(path, `${describe(object)} is not a DynamoDB type; convert it to a plain object, or pass marshallOptions { convertClassInstanceToMap: true }`)
+      return fail(
+        path,
+        `${describe(object)} is not a DynamoDB type; convert it to a plain object, ` +
+          'or pass marshallOptions { convertClassInstanceToMap: true }',
+      )
     }
     return { M: toMapAttr(object, path, state) }
   } finally {
@@ -218,7 +190,11 @@ export function marshall(item: NativeItem, options: MarshallOptions = {}, path =
     fail(path, `an item must be a plain object, got ${describe(item)}`)
   }
   if (!isPlainObject(item) && !options.convertClassInstanceToMap) {
-    fail(path, `an item must be a plain object, got ${describe(item)}; pass marshallOptions { convertClassInstanceToMap: true } to store its properties`)
+    fail(
+      path,
+      `an item must be a plain object, got ${describe(item)}; ` +
+        'pass marshallOptions { convertClassInstanceToMap: true } to store its properties',
+    )
   }
   return toMapAttr(item, path, { options, ancestors: new Set([item]) })
 }
@@ -227,101 +203,12 @@ export function marshall(item: NativeItem, options: MarshallOptions = {}, path =
  * Convert one JavaScript value to an AttributeValue. `undefined` (with `removeUndefinedValues`)
  * has no AttributeValue, so it is an error here too.
  */
-export function marshallValue(value: unknown, options: MarshallOptions = {}, path = ''): AttributeValue {
+export function marshallValue(
+  value: unknown,
+  options: MarshallOptions = {},
+  path = '',
+): AttributeValue {
   const converted = toAttr(value, path, { options, ancestors: new Set() })
   if (converted === undefined) fail(path, 'the value is undefined and has no AttributeValue')
   return converted
-}
-
-function toBinary(value: unknown, path: string): Uint8Array {
-  if (value instanceof Uint8Array) return value
-  // Base64 text, as DynamoDB Streams records and raw JSON carry it.
-  if (typeof value === 'string') {
-    try {
-      return base64ToBytes(value)
-    } catch {
-      return failUnmarshall(path, 'B holds a string that is not base64')
-    }
-  }
-  return failUnmarshall(path, `B must be a Uint8Array or base64 text, got ${describe(value)}`)
-}
-
-function toNumber(n: unknown, path: string, options: UnmarshallOptions): number | bigint | NumberValue {
-  if (typeof n !== 'string') return failUnmarshall(path, `N must be a string, got ${describe(n)}`)
-  if (options.wrapNumbers) return new NumberValue(n)
-  const result = nToNative(n)
-  if ('problem' in result) {
-    failUnmarshall(path, `${result.problem}; pass unmarshallOptions { wrapNumbers: true } to get a NumberValue holding the exact digits`)
-  }
-  return result.value
-}
-
-function list(value: unknown, path: string, type: string): unknown[] {
-  if (!Array.isArray(value)) failUnmarshall(path, `${type} must be an array, got ${describe(value)}`)
-  return value
-}
-
-/** Convert one AttributeValue to its JavaScript value (see the module comment for the types). */
-export function unmarshallValue(value: AttributeValue, options: UnmarshallOptions = {}, path = ''): unknown {
-  if (typeof value !== 'object' || value === null) {
-    failUnmarshall(path, `an AttributeValue must be an object, got ${describe(value)}`)
-  }
-  const present = Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-  const type = present[0]
-  if (present.length !== 1 || !(TYPES as readonly string[]).includes(type as string)) {
-    failUnmarshall(path, `an AttributeValue holds exactly one of ${TYPES.join(', ')}; got ${present.length === 0 ? 'none' : present.join(', ')}`)
-  }
-  const raw = (value as Record<string, unknown>)[type as string]
-  switch (type) {
-    case 'S':
-      if (typeof raw !== 'string') failUnmarshall(path, `S must be a string, got ${describe(raw)}`)
-      return raw
-    case 'N':
-      return toNumber(raw, path, options)
-    case 'B':
-      return toBinary(raw, path)
-    case 'BOOL':
-      if (typeof raw !== 'boolean') failUnmarshall(path, `BOOL must be a boolean, got ${describe(raw)}`)
-      return raw
-    case 'NULL':
-      return null
-    case 'SS':
-      return new Set(
-        list(raw, path, 'SS').map((member) => {
-          if (typeof member !== 'string') failUnmarshall(path, `SS must hold strings, got ${describe(member)}`)
-          return member
-        }),
-      )
-    case 'NS':
-      return new Set(list(raw, path, 'NS').map((member) => toNumber(member, path, options)))
-    case 'BS':
-      return new Set(list(raw, path, 'BS').map((member) => toBinary(member, path)))
-    case 'L':
-      return list(raw, path, 'L').map((member, index) =>
-        unmarshallValue(member as AttributeValue, options, child(path, index)),
-      )
-    default:
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        failUnmarshall(path, `M must be an object, got ${describe(raw)}`)
-      }
-      return unmarshall(raw as AttributeMap, options, path)
-  }
-}
-
-/**
- * Convert a map of AttributeValues (an item, a key) to a plain JavaScript object. `path`
- * prefixes attribute paths in error messages.
- *
- * @example
- * unmarshall({ pk: { S: 'user#1' }, n: { N: '42' } }) // { pk: 'user#1', n: 42 }
- */
-export function unmarshall(item: AttributeMap, options: UnmarshallOptions = {}, path = ''): NativeItem {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    failUnmarshall(path, `an item must be an object of AttributeValues, got ${describe(item)}`)
-  }
-  const out: NativeItem = {}
-  for (const [key, value] of Object.entries(item)) {
-    setOwn(out, key, unmarshallValue(value, options, child(path, key)))
-  }
-  return out
 }

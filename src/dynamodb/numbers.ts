@@ -64,7 +64,9 @@ export class NumberValue {
     const text = String(value)
     const parsed = parseDecimal(text)
     if (typeof value === 'number' && 'problem' in numberToN(value)) {
-      throw new TypeError(`NumberValue: ${text} is not an exactly representable number; pass its digits as a string`)
+      throw new TypeError(
+        `NumberValue: ${text} is not an exactly representable number; pass its digits as a string`,
+      )
     }
     if (!parsed) throw new TypeError(`NumberValue: "${text}" is not a decimal number`)
     this.value = text.trim()
@@ -98,7 +100,10 @@ export function numberToN(value: number): { n: string } | { problem: string } {
   // Integers past 2^53 have already been rounded; the AWS SDK v3 rejects them the same way
   // (util-dynamodb convertToAttr: "greater than Number.MAX_SAFE_INTEGER. Use BigInt.").
   if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    return { problem: `${value} is beyond Number.MAX_SAFE_INTEGER and may have lost precision; use a BigInt or a NumberValue` }
+    return {
+      problem: `${value} is beyond Number.MAX_SAFE_INTEGER and may have lost precision; ` +
+        'use a BigInt or a NumberValue',
+    }
   }
   const n = String(value)
   const problem = rangeProblem(parseDecimal(n) as Decimal)

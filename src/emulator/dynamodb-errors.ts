@@ -26,7 +26,6 @@ const CORAL_SERVICE = new Set([
   'MissingAuthenticationTokenException',
   'RequestExpired',
   'SerializationException',
-  'ThrottlingException',
   'UnknownOperationException',
   'UnrecognizedClientException',
 ])
@@ -34,6 +33,9 @@ const CORAL_SERVICE = new Set([
 /** The `__type` DynamoDB sends for an error code. */
 export function errorType(code: string): string {
   if (code === 'ValidationException') return 'com.amazon.coral.validate#ValidationException'
+  // Rate limiting comes from the availability layer, e.g. dynalite's tests retry on
+  // {"__type":"com.amazon.coral.availability#ThrottlingException"} from real DynamoDB.
+  if (code === 'ThrottlingException') return 'com.amazon.coral.availability#ThrottlingException'
   if (CORAL_SERVICE.has(code)) return `com.amazon.coral.service#${code}`
   return `com.amazonaws.dynamodb.v20120810#${code}`
 }

@@ -5,15 +5,22 @@
  * `<>`), and `size` counts characters, bytes or elements.
  */
 import type { Condition, Operand, PathNode } from './dynamodb-expressions.ts'
-import { addDecimal, formatDecimal, parseDecimal, subtractDecimal, decimalProblem } from './dynamodb-decimal.ts'
-import { validation } from './dynamodb-errors.ts'
 import {
-  base64Bytes,
-  compareScalars,
-  typeOf,
-  valuesEqual,
+  addDecimal,
+  decimalProblem,
+  formatDecimal,
+  parseDecimal,
+  subtractDecimal,
+} from './dynamodb-decimal.ts'
+import { validation } from './dynamodb-errors.ts'
+import { compareScalars, valuesEqual } from './dynamodb-compare.ts'
+import {
   type AttributeValue,
+  base64Bytes,
+  getAttribute,
   type Item,
+  setAttribute,
+  typeOf,
 } from './dynamodb-values.ts'
 
 /** The value at a document path, or undefined where any step is missing or of another type. */
@@ -21,9 +28,9 @@ export function resolvePath(item: Item, path: PathNode): AttributeValue | undefi
   let current: AttributeValue | undefined
   for (const [i, element] of path.elements.entries()) {
     if (i === 0) {
-      current = 'name' in element ? item[element.name] : undefined
+      current = 'name' in element ? getAttribute(item, element.name) : undefined
     } else if ('name' in element) {
-      current = current && 'M' in current ? current.M[element.name] : undefined
+      current = current && 'M' in current ? getAttribute(current.M, element.name) : undefined
     } else {
       current = current && 'L' in current ? current.L[element.index] : undefined
     }
@@ -46,7 +53,9 @@ function sizeOf(value: AttributeValue): number | undefined {
 function numberOperand(value: AttributeValue | undefined, operand: Operand): string {
   if (value === undefined) {
     if (operand.kind === 'path' || operand.kind === 'if_not_exists') {
-      throw validation('The provided expression refers to an attribute that does not exist in the item')
+      throw validation(
+        'The provided expression refers to an attribute that does not exist in the item',
+      )
     }
   }
   if (!value || !('N' in value)) {
@@ -73,7 +82,9 @@ export function evaluateOperand(operand: Operand, item: Item): AttributeValue | 
       const left = evaluateOperand(operand.left, item)
       const right = evaluateOperand(operand.right, item)
       if (left === undefined || right === undefined) {
-        throw validation('The provided expression refers to an attribute that does not exist in the item')
+        throw validation(
+          'The provided expression refers to an attribute that does not exist in the item',
+        )
       }
       if (!('L' in left) || !('L' in right)) {
         throw validation('An operand in the update expression has an incorrect data type')
@@ -85,7 +96,9 @@ export function evaluateOperand(operand: Operand, item: Item): AttributeValue | 
       const right = numberOperand(evaluateOperand(operand.right, item), operand.right)
       const a = parseDecimal(left)
       const b = parseDecimal(right)
-      if (!a || !b) throw validation('An operand in the update expression has an incorrect data type')
+      if (!a || !b) {
+        throw validation('An operand in the update expression has an incorrect data type')
+      }
       const result = operand.op === '+' ? addDecimal(a, b) : subtractDecimal(a, b)
       const problem = decimalProblem(result)
       if (problem) throw validation(problem)
@@ -94,7 +107,11 @@ export function evaluateOperand(operand: Operand, item: Item): AttributeValue | 
   }
 }
 
-function compare(op: string, left: AttributeValue | undefined, right: AttributeValue | undefined): boolean {
+function compare(
+  op: string,
+  left: AttributeValue | undefined,
+  right: AttributeValue | undefined,
+): boolean {
   if (op === '=') return left !== undefined && right !== undefined && valuesEqual(left, right)
   if (op === '<>') return !(left !== undefined && right !== undefined && valuesEqual(left, right))
   if (left === undefined || right === undefined) return false
@@ -125,8 +142,12 @@ function contains(haystack: AttributeValue, needle: AttributeValue): boolean {
     return false
   }
   if ('SS' in haystack) return 'S' in needle && haystack.SS.includes(needle.S)
-  if ('NS' in haystack) return 'N' in needle && haystack.NS.some((m) => valuesEqual({ N: m }, needle))
-  if ('BS' in haystack) return 'B' in needle && haystack.BS.some((m) => valuesEqual({ B: m }, needle))
+  if ('NS' in haystack) {
+    return 'N' in needle && haystack.NS.some((m) => valuesEqual({ N: m }, needle))
+  }
+  if ('BS' in haystack) {
+    return 'B' in needle && haystack.BS.some((m) => valuesEqual({ B: m }, needle))
+  }
   if ('L' in haystack) return haystack.L.some((m) => valuesEqual(m, needle))
   return false
 }
@@ -151,7 +172,11 @@ export function evaluateCondition(condition: Condition, item: Item): boolean {
     case 'not':
       return !evaluateCondition(condition.operand, item)
     case 'compare':
-      return compare(condition.op, evaluateOperand(condition.left, item), evaluateOperand(condition.right, item))
+      return compare(
+        condition.op,
+        evaluateOperand(condition.left, item),
+        evaluateOperand(condition.right, item),
+      )
     case 'between': {
       const subject = evaluateOperand(condition.subject, item)
       return (
@@ -161,7 +186,9 @@ export function evaluateCondition(condition: Condition, item: Item): boolean {
     }
     case 'in': {
       const subject = evaluateOperand(condition.subject, item)
-      return condition.list.some((candidate) => compare('=', subject, evaluateOperand(candidate, item)))
+      return condition.list.some((candidate) =>
+        compare('=', subject, evaluateOperand(candidate, item))
+      )
     }
     case 'function': {
       const [first, second] = condition.args
@@ -173,7 +200,8 @@ export function evaluateCondition(condition: Condition, item: Item): boolean {
         case 'attribute_not_exists':
           return target === undefined
         case 'attribute_type':
-          return target !== undefined && argument !== undefined && 'S' in argument && typeOf(target) === argument.S
+          return target !== undefined && argument !== undefined && 'S' in argument &&
+            typeOf(target) === argument.S
         case 'begins_with':
           return target !== undefined && argument !== undefined && beginsWith(target, argument)
         case 'contains':
@@ -201,18 +229,22 @@ function setProjected(out: Item, path: PathNode, value: AttributeValue): void {
   const [first, ...rest] = path.elements
   if (!first || !('name' in first)) return
   if (rest.length === 0) {
-    out[first.name] = structuredClone(value)
+    setAttribute(out, first.name, structuredClone(value))
     return
   }
-  let container: AttributeValue = out[first.name] ?? (('name' in (rest[0] as object)) ? { M: {} } : { L: [] })
-  out[first.name] = container
+  let container: AttributeValue = getAttribute(out, first.name) ??
+    (('name' in (rest[0] as object)) ? { M: {} } : { L: [] })
+  setAttribute(out, first.name, container)
   for (const [i, element] of rest.entries()) {
     const last = i === rest.length - 1
     const nextIsName = !last && 'name' in (rest[i + 1] as object)
-    const fresh = (): AttributeValue => (last ? structuredClone(value) : nextIsName ? { M: {} } : { L: [] })
+    const fresh =
+      (): AttributeValue => (last ? structuredClone(value) : nextIsName ? { M: {} } : { L: [] })
     if ('name' in element && 'M' in container) {
-      const child: AttributeValue = last ? fresh() : (container.M[element.name] ?? fresh())
-      container.M[element.name] = child
+      const child: AttributeValue = last
+        ? fresh()
+        : (getAttribute(container.M, element.name) ?? fresh())
+      setAttribute(container.M, element.name, child)
       container = child
     } else if ('index' in element && 'L' in container) {
       // Projected list elements are compacted in index order, as DynamoDB returns them.

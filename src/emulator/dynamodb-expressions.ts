@@ -1,74 +1,36 @@
 /**
- * A recursive-descent parser for DynamoDB expressions (condition/filter/key-condition, update,
- * projection) following the grammar in the Developer Guide
+ * A recursive-descent parser for DynamoDB condition, filter, key-condition and projection
+ * expressions (the UpdateExpression parser extends it in `dynamodb-update-parser.ts`), following
+ * the grammar in the Developer Guide
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html).
  * Placeholders are resolved while parsing; bad input becomes a ValidationException with AWS's
  * wording (`Invalid ConditionExpression: Syntax error; token: ...`), never a crash.
  */
 import { validation } from './dynamodb-errors.ts'
 import { isReservedWord } from './dynamodb-reserved.ts'
-import { syntaxError, tokenize, type Token } from './dynamodb-tokens.ts'
-import type { AttributeValue, Item } from './dynamodb-values.ts'
+import { syntaxError, type Token, tokenize } from './dynamodb-tokens.ts'
+import type {
+  Comparator,
+  Condition,
+  ConditionFunction,
+  ExpressionScope,
+  Operand,
+  PathElement,
+  PathNode,
+} from './dynamodb-ast.ts'
 
-/** One step of a document path: a map key or a list index. */
-export type PathElement = { readonly name: string } | { readonly index: number }
-
-/** A resolved document path such as `a.b[2]`. */
-export interface PathNode {
-  readonly kind: 'path'
-  readonly elements: readonly PathElement[]
-}
-
-/** A value an expression computes. */
-export type Operand =
-  | PathNode
-  | { readonly kind: 'value'; readonly value: AttributeValue }
-  | { readonly kind: 'size'; readonly path: PathNode }
-  | { readonly kind: 'if_not_exists'; readonly path: PathNode; readonly fallback: Operand }
-  | { readonly kind: 'list_append'; readonly left: Operand; readonly right: Operand }
-  | { readonly kind: 'arith'; readonly op: '+' | '-'; readonly left: Operand; readonly right: Operand }
-
-/** Comparison operators. */
-export type Comparator = '=' | '<>' | '<' | '<=' | '>' | '>='
-
-/** A boolean condition. */
-export type Condition =
-  | { readonly kind: 'compare'; readonly op: Comparator; readonly left: Operand; readonly right: Operand }
-  | { readonly kind: 'between'; readonly subject: Operand; readonly low: Operand; readonly high: Operand }
-  | { readonly kind: 'in'; readonly subject: Operand; readonly list: readonly Operand[] }
-  | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
-  | { readonly kind: 'not'; readonly operand: Condition }
-  | { readonly kind: 'function'; readonly name: ConditionFunction; readonly args: readonly Operand[] }
-
-/** Functions that are conditions by themselves. */
-export type ConditionFunction =
-  | 'attribute_exists'
-  | 'attribute_not_exists'
-  | 'attribute_type'
-  | 'begins_with'
-  | 'contains'
-
-/** One action of an update expression. */
-export type UpdateAction =
-  | { readonly kind: 'SET'; readonly path: PathNode; readonly value: Operand }
-  | { readonly kind: 'REMOVE'; readonly path: PathNode }
-  | { readonly kind: 'ADD' | 'DELETE'; readonly path: PathNode; readonly value: AttributeValue }
-
-/**
- * Placeholder maps of one request and which entries its expressions used, so the request can be
- * refused for unused ones as AWS does.
- */
-export interface ExpressionScope {
-  readonly names: Readonly<Record<string, string>> | undefined
-  readonly values: Item | undefined
-  readonly usedNames: Set<string>
-  readonly usedValues: Set<string>
-}
-
-/** A scope over a request's ExpressionAttributeNames/Values (already validated). */
-export function createScope(names?: Record<string, string>, values?: Item): ExpressionScope {
-  return { names, values, usedNames: new Set(), usedValues: new Set() }
-}
+export { createScope, describePath } from './dynamodb-ast.ts'
+export type {
+  Comparator,
+  Condition,
+  ConditionFunction,
+  ExpressionScope,
+  Operand,
+  PathElement,
+  PathNode,
+  UpdateAction,
+} from './dynamodb-ast.ts'
+import type { AttributeValue } from './dynamodb-values.ts'
 
 const COMPARATORS = new Set(['=', '<>', '<', '<=', '>', '>='])
 const CONDITION_FUNCTIONS = new Set([
@@ -90,18 +52,25 @@ const FUNCTION_ARITY: Record<string, number> = {
   list_append: 2,
 }
 
-class Parser {
+/** The shared recursive-descent machinery: tokens, conditions, operands and paths. */
+export class ExpressionParser {
   private readonly tokens: Token[]
+  private readonly source: string
+  private readonly label: string
+  private readonly scope: ExpressionScope
   private pos = 0
 
-  constructor(
-    private readonly source: string,
-    private readonly label: string,
-    private readonly scope: ExpressionScope,
-  ) {
+  constructor(source: string, label: string, scope: ExpressionScope) {
+    this.source = source
+    this.label = label
+    this.scope = scope
     const tokens = tokenize(source)
     if (!Array.isArray(tokens)) {
-      throw this.fail(`Syntax error; token: "${tokens.error}", near: "${source.slice(Math.max(0, tokens.start - 1), tokens.start + 1)}"`)
+      throw this.fail(
+        `Syntax error; token: "${tokens.error}", near: "${
+          source.slice(Math.max(0, tokens.start - 1), tokens.start + 1)
+        }"`,
+      )
     }
     if (tokens.length === 1) throw validation(`Invalid ${label}: The expression can not be empty;`)
     this.tokens = tokens
@@ -122,7 +91,9 @@ class Parser {
   }
 
   unexpected(): Error {
-    return this.fail(syntaxError(this.source, this.tokens, Math.min(this.pos, this.tokens.length - 1)))
+    return this.fail(
+      syntaxError(this.source, this.tokens, Math.min(this.pos, this.tokens.length - 1)),
+    )
   }
 
   isKeyword(word: string, offset = 0): boolean {
@@ -184,7 +155,12 @@ class Parser {
     const op = this.peek()
     if (op.kind === 'punct' && COMPARATORS.has(op.text)) {
       this.next()
-      return { kind: 'compare', op: op.text as Comparator, left: subject, right: this.operand(false) }
+      return {
+        kind: 'compare',
+        op: op.text as Comparator,
+        left: subject,
+        right: this.operand(false),
+      }
     }
     if (this.isKeyword('BETWEEN')) {
       this.next()
@@ -210,13 +186,17 @@ class Parser {
   checkConditionFunction(name: string, args: readonly Operand[]): void {
     const first = args[0]
     if (first?.kind !== 'path') {
-      throw this.fail(`Operator or function requires a document path; operator or function: ${name}`)
+      throw this.fail(
+        `Operator or function requires a document path; operator or function: ${name}`,
+      )
     }
     if (name === 'attribute_type') {
       const type = args[1]
       const valid = ['S', 'SS', 'N', 'NS', 'B', 'BS', 'BOOL', 'NULL', 'L', 'M']
       if (type?.kind !== 'value' || !('S' in type.value) || !valid.includes(type.value.S)) {
-        const shown = type?.kind === 'value' && 'S' in type.value ? type.value.S : String(type?.kind)
+        const shown = type?.kind === 'value' && 'S' in type.value
+          ? type.value.S
+          : String(type?.kind)
         throw this.fail(
           `Invalid attribute type name found; type: ${shown}, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }`,
         )
@@ -226,7 +206,9 @@ class Parser {
       const prefix = args[1]
       if (prefix?.kind === 'value' && !('S' in prefix.value) && !('B' in prefix.value)) {
         throw this.fail(
-          `Incorrect operand type for operator or function; operator or function: begins_with, operand type: ${Object.keys(prefix.value)[0]}`,
+          `Incorrect operand type for operator or function; operator or function: begins_with, operand type: ${
+            Object.keys(prefix.value)[0]
+          }`,
         )
       }
     }
@@ -262,7 +244,9 @@ class Parser {
       return { kind: 'value', value: this.resolveValue(token.text) }
     }
     if (token.kind === 'name' && this.peek(1).text === '(') {
-      if (!ALL_FUNCTIONS.has(token.text)) throw this.fail(`Invalid function name; function: ${token.text}`)
+      if (!ALL_FUNCTIONS.has(token.text)) {
+        throw this.fail(`Invalid function name; function: ${token.text}`)
+      }
       const allowed = update ? ['if_not_exists', 'list_append'] : ['size']
       if (!allowed.includes(token.text)) {
         throw this.fail(
@@ -273,9 +257,13 @@ class Parser {
       const [first, second] = args as [Operand, Operand]
       if (name === 'size' || name === 'if_not_exists') {
         if (first.kind !== 'path') {
-          throw this.fail(`Operator or function requires a document path; operator or function: ${name}`)
+          throw this.fail(
+            `Operator or function requires a document path; operator or function: ${name}`,
+          )
         }
-        return name === 'size' ? { kind: 'size', path: first } : { kind: 'if_not_exists', path: first, fallback: second }
+        return name === 'size'
+          ? { kind: 'size', path: first }
+          : { kind: 'if_not_exists', path: first, fallback: second }
       }
       return { kind: 'list_append', left: first, right: second }
     }
@@ -335,86 +323,19 @@ class Parser {
     this.scope.usedValues.add(placeholder)
     return value
   }
-
-  // update ::= ( SET action, ... | REMOVE path, ... | ADD path :v, ... | DELETE path :v, ... )+
-  update(): UpdateAction[] {
-    const actions: UpdateAction[] = []
-    const seen = new Set<string>()
-    do {
-      const token = this.peek()
-      const clause = token.kind === 'name' ? token.text.toUpperCase() : ''
-      if (!['SET', 'REMOVE', 'ADD', 'DELETE'].includes(clause)) throw this.unexpected()
-      if (seen.has(clause)) {
-        throw this.fail(`The "${clause}" section can only be used once in an update expression;`)
-      }
-      seen.add(clause)
-      this.next()
-      for (;;) {
-        actions.push(this.updateAction(clause as UpdateAction['kind']))
-        if (this.peek().text !== ',') break
-        this.next()
-      }
-    } while (this.peek().kind !== 'eof')
-    return actions
-  }
-
-  updateAction(clause: UpdateAction['kind']): UpdateAction {
-    const path = this.path()
-    if (clause === 'REMOVE') return { kind: 'REMOVE', path }
-    if (clause === 'SET') {
-      this.expect('=')
-      const left = this.operand(true)
-      const op = this.peek()
-      if (op.kind === 'punct' && (op.text === '+' || op.text === '-')) {
-        this.next()
-        return { kind: 'SET', path, value: { kind: 'arith', op: op.text, left, right: this.operand(true) } }
-      }
-      return { kind: 'SET', path, value: left }
-    }
-    const token = this.peek()
-    if (token.kind !== 'attrValue') throw this.unexpected()
-    this.next()
-    const value = this.resolveValue(token.text)
-    const type = Object.keys(value)[0] as string
-    const allowed = clause === 'ADD' ? ['N', 'SS', 'NS', 'BS'] : ['SS', 'NS', 'BS']
-    if (!allowed.includes(type)) {
-      throw this.fail(
-        `Incorrect operand type for operator or function; operator: ${clause}, operand type: ${TYPE_NAMES[type] ?? type}`,
-      )
-    }
-    return { kind: clause, path, value }
-  }
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  S: 'STRING',
-  N: 'NUMBER',
-  B: 'BINARY',
-  BOOL: 'BOOLEAN',
-  NULL: 'NULL',
-  L: 'LIST',
-  M: 'MAP',
 }
 
 /** Parse a ConditionExpression, FilterExpression or KeyConditionExpression. */
 export function parseCondition(source: string, label: string, scope: ExpressionScope): Condition {
-  const parser = new Parser(source, label, scope)
+  const parser = new ExpressionParser(source, label, scope)
   const condition = parser.condition()
   parser.end()
   return condition
 }
 
-/** Parse an UpdateExpression into its actions, in order. */
-export function parseUpdate(source: string, scope: ExpressionScope): UpdateAction[] {
-  const parser = new Parser(source, 'UpdateExpression', scope)
-  const actions = parser.update()
-  parser.end()
-  return actions
-}
-
 /** Parse a ProjectionExpression into its document paths. */
 export function parseProjection(source: string, scope: ExpressionScope): PathNode[] {
-  const parser = new Parser(source, 'ProjectionExpression', scope)
+  const parser = new ExpressionParser(source, 'ProjectionExpression', scope)
   const paths = [parser.path()]
   while (parser.peek().text === ',') {
     parser.next()
@@ -422,9 +343,4 @@ export function parseProjection(source: string, scope: ExpressionScope): PathNod
   }
   parser.end()
   return paths
-}
-
-/** Render a path as AWS quotes it in messages: `[a, b, [2]]`. */
-export function describePath(path: PathNode): string {
-  return `[${path.elements.map((e) => ('name' in e ? e.name : `[${e.index}]`)).join(', ')}]`
 }

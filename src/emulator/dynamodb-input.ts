@@ -6,7 +6,7 @@
  */
 import { serialization, validation } from './dynamodb-errors.ts'
 import { createScope, type ExpressionScope } from './dynamodb-expressions.ts'
-import { isObject, parseAttributeValue, parseItem, type Item } from './dynamodb-values.ts'
+import { isObject, type Item, parseAttributeValue, parseItem } from './dynamodb-values.ts'
 
 /** A decoded request body. */
 export type Body = Record<string, unknown>
@@ -22,7 +22,9 @@ export function optionalString(body: Body, name: string): string | undefined {
   if (typeof value !== 'string') {
     throw serialization(
       typeof value === 'object'
-        ? `Start of ${Array.isArray(value) ? 'list' : 'structure or map'} found where not expected at ${name}`
+        ? `Start of ${
+          Array.isArray(value) ? 'list' : 'structure or map'
+        } found where not expected at ${name}`
         : `Unexpected ${typeof value} where a string was expected at ${name}`,
     )
   }
@@ -33,12 +35,19 @@ export function optionalString(body: Body, name: string): string | undefined {
 export function optionalBoolean(body: Body, name: string): boolean | undefined {
   const value = body[name]
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'boolean') throw serialization(`Unexpected ${typeof value} where a boolean was expected at ${name}`)
+  if (typeof value !== 'boolean') {
+    throw serialization(`Unexpected ${typeof value} where a boolean was expected at ${name}`)
+  }
   return value
 }
 
 /** An optional integer member with AWS's range constraint messages. */
-export function optionalInteger(body: Body, name: string, min: number, max?: number): number | undefined {
+export function optionalInteger(
+  body: Body,
+  name: string,
+  min: number,
+  max?: number,
+): number | undefined {
   const value = body[name]
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -46,15 +55,24 @@ export function optionalInteger(body: Body, name: string, min: number, max?: num
   }
   const n = Math.trunc(value)
   if (n < min) constraint(n, name, `Member must have value greater than or equal to ${min}`)
-  if (max !== undefined && n > max) constraint(n, name, `Member must have value less than or equal to ${max}`)
+  if (max !== undefined && n > max) {
+    constraint(n, name, `Member must have value less than or equal to ${max}`)
+  }
   return n
 }
 
 /** An optional enum member. */
-export function optionalEnum<T extends string>(body: Body, name: string, values: readonly T[]): T | undefined {
+export function optionalEnum<T extends string>(
+  body: Body,
+  name: string,
+  values: readonly T[],
+  label: string = name,
+): T | undefined {
   const value = optionalString(body, name)
   if (value === undefined) return undefined
-  if (!values.includes(value as T)) constraint(value, name, `Member must satisfy enum value set: [${values.join(', ')}]`)
+  if (!values.includes(value as T)) {
+    constraint(value, label, `Member must satisfy enum value set: [${values.join(', ')}]`)
+  }
   return value as T
 }
 
@@ -77,7 +95,11 @@ export function optionalArray(body: Body, name: string): unknown[] | undefined {
 /** Throw AWS's single-constraint validation message. */
 export function constraint(value: unknown, name: string, rule: string): never {
   const shown = value === null || value === undefined ? 'null' : `'${String(value)}'`
-  throw validation(`1 validation error detected: Value ${shown} at '${lowerFirst(name)}' failed to satisfy constraint: ${rule}`)
+  throw validation(
+    `1 validation error detected: Value ${shown} at '${
+      lowerFirst(name)
+    }' failed to satisfy constraint: ${rule}`,
+  )
 }
 
 /** A required member that must be present. */
@@ -89,9 +111,17 @@ export function required<T>(value: T | undefined, name: string): T {
 /** A table name checked against DynamoDB's naming rules (3-255 of `[a-zA-Z0-9_.-]`). */
 export function checkTableName(value: string, name = 'TableName'): string {
   if (value.length < 3 || value.length > 255) {
-    constraint(value, name, value.length < 3 ? 'Member must have length greater than or equal to 3' : 'Member must have length less than or equal to 255')
+    constraint(
+      value,
+      name,
+      value.length < 3
+        ? 'Member must have length greater than or equal to 3'
+        : 'Member must have length less than or equal to 255',
+    )
   }
-  if (!/^[a-zA-Z0-9_.-]+$/.test(value)) constraint(value, name, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+')
+  if (!/^[a-zA-Z0-9_.-]+$/.test(value)) {
+    constraint(value, name, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+')
+  }
   return value
 }
 
@@ -121,31 +151,45 @@ export function expressionInput(body: Body): ExpressionInput {
   let names: Record<string, string> | undefined
   let values: Item | undefined
   if (rawNames) {
-    if (Object.keys(rawNames).length === 0) throw validation('ExpressionAttributeNames must not be empty')
+    if (Object.keys(rawNames).length === 0) {
+      throw validation('ExpressionAttributeNames must not be empty')
+    }
     names = {}
     for (const [key, name] of Object.entries(rawNames)) {
       if (!/^#[A-Za-z0-9_]+$/.test(key)) {
-        throw validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`)
+        throw validation(
+          `ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`,
+        )
       }
-      if (typeof name !== 'string') throw serialization(`Unexpected value type at ExpressionAttributeNames.${key}`)
+      if (typeof name !== 'string') {
+        throw serialization(`Unexpected value type at ExpressionAttributeNames.${key}`)
+      }
       if (name === '') {
-        throw validation(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`)
+        throw validation(
+          `ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`,
+        )
       }
       names[key] = name
     }
   }
   if (rawValues) {
-    if (Object.keys(rawValues).length === 0) throw validation('ExpressionAttributeValues must not be empty')
+    if (Object.keys(rawValues).length === 0) {
+      throw validation('ExpressionAttributeValues must not be empty')
+    }
     values = {}
     for (const [key, raw] of Object.entries(rawValues)) {
       if (!/^:[A-Za-z0-9_]+$/.test(key)) {
-        throw validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`)
+        throw validation(
+          `ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`,
+        )
       }
       try {
         values[key] = parseAttributeValue(raw, `ExpressionAttributeValues.${key}`)
       } catch (error) {
         if (error instanceof Error && 'code' in error && error.code === 'ValidationException') {
-          throw validation(`ExpressionAttributeValues contains invalid value: ${error.message} for key ${key}`)
+          throw validation(
+            `ExpressionAttributeValues contains invalid value: ${error.message} for key ${key}`,
+          )
         }
         throw error
       }
@@ -160,17 +204,29 @@ export function expressionInput(body: Body): ExpressionInput {
  */
 export function checkUnused(input: ExpressionInput, anyExpression: boolean): void {
   if (!anyExpression) {
-    if (input.names) throw validation('ExpressionAttributeNames can only be specified when using expressions')
-    if (input.values) throw validation('ExpressionAttributeValues can only be specified when using expressions')
+    if (input.names) {
+      throw validation('ExpressionAttributeNames can only be specified when using expressions')
+    }
+    if (input.values) {
+      throw validation('ExpressionAttributeValues can only be specified when using expressions')
+    }
     return
   }
   const unusedNames = Object.keys(input.names ?? {}).filter((k) => !input.scope.usedNames.has(k))
   if (unusedNames.length > 0) {
-    throw validation(`Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`)
+    throw validation(
+      `Value provided in ExpressionAttributeNames unused in expressions: keys: {${
+        unusedNames.join(', ')
+      }}`,
+    )
   }
   const unusedValues = Object.keys(input.values ?? {}).filter((k) => !input.scope.usedValues.has(k))
   if (unusedValues.length > 0) {
-    throw validation(`Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`)
+    throw validation(
+      `Value provided in ExpressionAttributeValues unused in expressions: keys: {${
+        unusedValues.join(', ')
+      }}`,
+    )
   }
 }
 

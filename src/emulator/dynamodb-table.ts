@@ -4,13 +4,14 @@
  * Query; a stable hash-of-partition-key order for Scan).
  */
 import { KEY_SCHEMA_MISMATCH, validation } from './dynamodb-errors.ts'
+import { compareScalars, itemSize } from './dynamodb-compare.ts'
 import {
-  base64Bytes,
-  compareScalars,
-  itemSize,
-  typeOf,
   type AttributeValue,
+  base64Bytes,
+  getAttribute,
   type Item,
+  setAttribute,
+  typeOf,
 } from './dynamodb-values.ts'
 
 /** A key attribute's scalar type. */
@@ -71,12 +72,16 @@ function fnv1a(text: string): number {
 
 /** Create the in-memory state of a table. */
 export function createTableState(definition: TableDefinition): Table {
-  const keyNames = [definition.hashKey.name, ...(definition.rangeKey ? [definition.rangeKey.name] : [])]
+  const keyNames = [
+    definition.hashKey.name,
+    ...(definition.rangeKey ? [definition.rangeKey.name] : []),
+  ]
   const items = new Map<string, Item>()
   let sizeBytes = 0
   let scanCache: Item[] | undefined
 
-  const keyString = (key: Item): string => keyNames.map((n) => canonical(key[n] as AttributeValue)).join('\u0000')
+  const keyString = (key: Item): string =>
+    keyNames.map((n) => canonical(key[n] as AttributeValue)).join('\u0000')
 
   const compareRange = (a: Item, b: Item): number => {
     if (!definition.rangeKey) return 0
@@ -84,7 +89,8 @@ export function createTableState(definition: TableDefinition): Table {
     return compareScalars(a[name] as AttributeValue, b[name] as AttributeValue) ?? 0
   }
 
-  const scanHash = (key: Item): number => fnv1a(canonical(key[definition.hashKey.name] as AttributeValue))
+  const scanHash = (key: Item): number =>
+    fnv1a(canonical(key[definition.hashKey.name] as AttributeValue))
 
   const compareScan = (a: Item, b: Item): number => {
     const ha = scanHash(a)
@@ -118,7 +124,9 @@ export function createTableState(definition: TableDefinition): Table {
     partition(hashValue) {
       const hashName = definition.hashKey.name
       const wanted = canonical(hashValue)
-      return this.scanOrder().filter((item) => canonical(item[hashName] as AttributeValue) === wanted)
+      return this.scanOrder().filter((item) =>
+        canonical(item[hashName] as AttributeValue) === wanted
+      )
     },
     scanOrder() {
       scanCache ??= [...items.values()].sort(compareScan)
@@ -138,10 +146,16 @@ export function createTableState(definition: TableDefinition): Table {
 function checkKeyValue(name: string, value: AttributeValue, isHash: boolean): void {
   if (('S' in value && value.S === '') || ('B' in value && value.B === '')) {
     throw validation(
-      `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${'S' in value ? 'string' : 'binary'} value. Key: ${name}`,
+      `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${
+        'S' in value ? 'string' : 'binary'
+      } value. Key: ${name}`,
     )
   }
-  const bytes = 'S' in value ? new TextEncoder().encode(value.S).length : 'B' in value ? base64Bytes(value.B).length : 0
+  const bytes = 'S' in value
+    ? new TextEncoder().encode(value.S).length
+    : 'B' in value
+    ? base64Bytes(value.B).length
+    : 0
   // Key size limits: 2048 bytes for a partition key, 1024 for a sort key.
   if (isHash && bytes > 2048) {
     throw validation(
@@ -162,7 +176,7 @@ export function checkKey(table: Table, key: Item): Item {
   if (names.length !== table.keyNames.length) throw validation(KEY_SCHEMA_MISMATCH)
   const keys = [definition.hashKey, definition.rangeKey].filter((k) => k !== undefined)
   for (const [i, k] of keys.entries()) {
-    const value = key[k.name]
+    const value = getAttribute(key, k.name)
     if (!value || typeOf(value) !== k.type) throw validation(KEY_SCHEMA_MISMATCH)
     checkKeyValue(k.name, value, i === 0)
   }
@@ -174,13 +188,17 @@ export function checkItemKey(table: Table, item: Item): void {
   const { definition } = table
   const keys = [definition.hashKey, definition.rangeKey].filter((k) => k !== undefined)
   for (const [i, k] of keys.entries()) {
-    const value = item[k.name]
+    const value = getAttribute(item, k.name)
     if (!value) {
-      throw validation(`One or more parameter values were invalid: Missing the key ${k.name} in the item`)
+      throw validation(
+        `One or more parameter values were invalid: Missing the key ${k.name} in the item`,
+      )
     }
     if (typeOf(value) !== k.type) {
       throw validation(
-        `One or more parameter values were invalid: Type mismatch for key ${k.name} expected: ${k.type} actual: ${typeOf(value)}`,
+        `One or more parameter values were invalid: Type mismatch for key ${k.name} expected: ${k.type} actual: ${
+          typeOf(value)
+        }`,
       )
     }
     checkKeyValue(k.name, value, i === 0)
@@ -190,11 +208,15 @@ export function checkItemKey(table: Table, item: Item): void {
 /** The key attributes of an item. */
 export function keyOf(table: Table, item: Item): Item {
   const key: Item = {}
-  for (const name of table.keyNames) key[name] = item[name] as AttributeValue
+  for (const name of table.keyNames) {
+    setAttribute(key, name, getAttribute(item, name) as AttributeValue)
+  }
   return key
 }
 
 /** A stable identity for a key, for duplicate detection across a batch or transaction. */
 export function keyIdentity(table: Table, key: Item): string {
-  return `${table.definition.name}\u0001${table.keyNames.map((n) => canonical(key[n] as AttributeValue)).join('\u0000')}`
+  return `${table.definition.name}\u0001${
+    table.keyNames.map((n) => canonical(key[n] as AttributeValue)).join('\u0000')
+  }`
 }

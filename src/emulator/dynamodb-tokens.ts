@@ -36,10 +36,10 @@ export function tokenize(source: string): Token[] | TokenError {
       const kind = text.startsWith('#')
         ? 'attrName'
         : text.startsWith(':')
-          ? 'attrValue'
-          : /^[0-9]/.test(text)
-            ? 'number'
-            : 'name'
+        ? 'attrValue'
+        : /^[0-9]/.test(text)
+        ? 'number'
+        : 'name'
       tokens.push({ kind, text, start: i, end: i + text.length })
       i += text.length
       continue
@@ -57,9 +57,8 @@ export function tokenize(source: string): Token[] | TokenError {
 export function syntaxError(source: string, tokens: readonly Token[], index: number): string {
   const token = tokens[index] as Token
   const previous = tokens[index - 1]
-  const near =
-    token.kind === 'eof'
-      ? (previous?.text ?? '')
-      : source.slice(previous ? previous.start : token.start, token.end)
+  const near = token.kind === 'eof'
+    ? (previous?.text ?? '')
+    : source.slice(previous ? previous.start : token.start, token.end)
   return `Syntax error; token: "${token.text}", near: "${near}"`
 }

@@ -6,7 +6,8 @@ import { addDecimal, decimalProblem, formatDecimal, parseDecimal } from './dynam
 import { validation } from './dynamodb-errors.ts'
 import { evaluateOperand, resolvePath } from './dynamodb-evaluate.ts'
 import { describePath, type PathNode, type UpdateAction } from './dynamodb-expressions.ts'
-import { cloneItem, valuesEqual, type AttributeValue, type Item } from './dynamodb-values.ts'
+import { valuesEqual } from './dynamodb-compare.ts'
+import { type AttributeValue, cloneItem, type Item, setAttribute } from './dynamodb-values.ts'
 
 const INVALID_PATH = 'The document path provided in the update expression is invalid for update'
 const WRONG_TYPE = 'An operand in the update expression has an incorrect data type'
@@ -15,7 +16,9 @@ function isPrefix(a: PathNode, b: PathNode): boolean {
   if (a.elements.length > b.elements.length) return false
   return a.elements.every((e, i) => {
     const other = b.elements[i] as object
-    return 'name' in e ? 'name' in other && other.name === e.name : 'index' in other && other.index === e.index
+    return 'name' in e
+      ? 'name' in other && other.name === e.name
+      : 'index' in other && other.index === e.index
   })
 }
 
@@ -23,12 +26,17 @@ function isPrefix(a: PathNode, b: PathNode): boolean {
  * Refuse update expressions DynamoDB refuses before touching data: overlapping paths and
  * actions on key attributes.
  */
-export function checkUpdateActions(actions: readonly UpdateAction[], keyNames: readonly string[]): void {
+export function checkUpdateActions(
+  actions: readonly UpdateAction[],
+  keyNames: readonly string[],
+): void {
   for (const [i, a] of actions.entries()) {
     for (const b of actions.slice(0, i)) {
       if (isPrefix(a.path, b.path) || isPrefix(b.path, a.path)) {
         throw validation(
-          `Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: ${describePath(b.path)}, path two: ${describePath(a.path)}`,
+          `Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: ${
+            describePath(b.path)
+          }, path two: ${describePath(a.path)}`,
         )
       }
     }
@@ -53,9 +61,9 @@ function setAt(item: Item, path: PathNode, value: AttributeValue): void {
   const last = path.elements[path.elements.length - 1]
   if (!parent || !last) throw validation(INVALID_PATH)
   if (parent === item && 'name' in last) {
-    item[last.name] = value
+    setAttribute(item, last.name, value)
   } else if ('name' in last && 'M' in parent) {
-    ;(parent.M as Item)[last.name] = value
+    setAttribute(parent.M as Item, last.name, value)
   } else if ('index' in last && 'L' in parent) {
     const list = parent.L as AttributeValue[]
     // An index past the end appends, as DynamoDB does.
@@ -88,9 +96,15 @@ function addTo(current: AttributeValue | undefined, value: AttributeValue): Attr
     return { N: formatDecimal(sum) }
   }
   if (current === undefined) return value
-  if ('SS' in value && 'SS' in current) return { SS: union(current.SS, value.SS, (m) => ({ S: m })) }
-  if ('NS' in value && 'NS' in current) return { NS: union(current.NS, value.NS, (m) => ({ N: m })) }
-  if ('BS' in value && 'BS' in current) return { BS: union(current.BS, value.BS, (m) => ({ B: m })) }
+  if ('SS' in value && 'SS' in current) {
+    return { SS: union(current.SS, value.SS, (m) => ({ S: m })) }
+  }
+  if ('NS' in value && 'NS' in current) {
+    return { NS: union(current.NS, value.NS, (m) => ({ N: m })) }
+  }
+  if ('BS' in value && 'BS' in current) {
+    return { BS: union(current.BS, value.BS, (m) => ({ B: m })) }
+  }
   throw validation(WRONG_TYPE)
 }
 
@@ -100,15 +114,21 @@ function union(a: string[], b: string[], wrap: (m: string) => AttributeValue): s
   return out
 }
 
-function deleteFrom(current: AttributeValue | undefined, value: AttributeValue): AttributeValue | undefined {
+function deleteFrom(
+  current: AttributeValue | undefined,
+  value: AttributeValue,
+): AttributeValue | undefined {
   if (current === undefined) return undefined
   const minus = (a: string[], b: string[], wrap: (m: string) => AttributeValue): string[] =>
     a.filter((x) => !b.some((m) => valuesEqual(wrap(x), wrap(m))))
   let rest: AttributeValue
-  if ('SS' in value && 'SS' in current) rest = { SS: minus(current.SS, value.SS, (m) => ({ S: m })) }
-  else if ('NS' in value && 'NS' in current) rest = { NS: minus(current.NS, value.NS, (m) => ({ N: m })) }
-  else if ('BS' in value && 'BS' in current) rest = { BS: minus(current.BS, value.BS, (m) => ({ B: m })) }
-  else throw validation(WRONG_TYPE)
+  if ('SS' in value && 'SS' in current) {
+    rest = { SS: minus(current.SS, value.SS, (m) => ({ S: m })) }
+  } else if ('NS' in value && 'NS' in current) {
+    rest = { NS: minus(current.NS, value.NS, (m) => ({ N: m })) }
+  } else if ('BS' in value && 'BS' in current) {
+    rest = { BS: minus(current.BS, value.BS, (m) => ({ B: m })) }
+  } else throw validation(WRONG_TYPE)
   // A set emptied by DELETE disappears: DynamoDB has no empty sets.
   return (Object.values(rest)[0] as string[]).length === 0 ? undefined : rest
 }
@@ -119,12 +139,16 @@ export function applyUpdate(original: Item, actions: readonly UpdateAction[]): I
     if (action.kind === 'SET') {
       const value = evaluateOperand(action.value, original)
       if (value === undefined) {
-        throw validation('The provided expression refers to an attribute that does not exist in the item')
+        throw validation(
+          'The provided expression refers to an attribute that does not exist in the item',
+        )
       }
       return value
     }
     if (action.kind === 'ADD') return addTo(resolvePath(original, action.path), action.value)
-    if (action.kind === 'DELETE') return deleteFrom(resolvePath(original, action.path), action.value)
+    if (action.kind === 'DELETE') {
+      return deleteFrom(resolvePath(original, action.path), action.value)
+    }
     return undefined
   })
   const item = cloneItem(original)
@@ -140,7 +164,9 @@ export function applyUpdate(original: Item, actions: readonly UpdateAction[]): I
     const last = a.path.elements[a.path.elements.length - 1]
     return last && 'index' in last ? last.index : -1
   }
-  for (const action of [...removals].sort((a, b) => indexOf(b) - indexOf(a))) removeAt(item, action.path)
+  for (const action of [...removals].sort((a, b) => indexOf(b) - indexOf(a))) {
+    removeAt(item, action.path)
+  }
   return item
 }
 

@@ -26,7 +26,8 @@ export function isAwsChunked(headers: Headers): boolean {
 }
 
 function incomplete(detail: string): EmulatorFault {
-  return new EmulatorFault('IncompleteBody', `The request body terminated unexpectedly: ${detail}`, 400)
+  const message = `The request body terminated unexpectedly: ${detail}`
+  return new EmulatorFault('IncompleteBody', message, 400)
 }
 
 /**
@@ -53,7 +54,8 @@ export function decodeAwsChunked(body: Uint8Array, decodedLength?: number): Deco
     if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) {
       throw new EmulatorFault(
         'InvalidChunkSizeError',
-        `The aws-chunked body has an invalid chunk size line: ${JSON.stringify(header.slice(0, 80))}`,
+        'The aws-chunked body has an invalid chunk size line: ' +
+          JSON.stringify(header.slice(0, 80)),
         400,
       )
     }
@@ -63,7 +65,9 @@ export function decodeAwsChunked(body: Uint8Array, decodedLength?: number): Deco
     pieces.push(body.subarray(pos, pos + size))
     total += size
     pos += size
-    if (body[pos] !== 13 || body[pos + 1] !== 10) throw incomplete('a chunk is not followed by CRLF')
+    if (body[pos] !== 13 || body[pos + 1] !== 10) {
+      throw incomplete('a chunk is not followed by CRLF')
+    }
     pos += 2
   }
   const trailers: Record<string, string> = {}
@@ -73,7 +77,9 @@ export function decodeAwsChunked(body: Uint8Array, decodedLength?: number): Deco
     const line = readLine()
     if (line === '') break
     const colon = line.indexOf(':')
-    if (colon <= 0) throw incomplete(`malformed trailing header ${JSON.stringify(line.slice(0, 80))}`)
+    if (colon <= 0) {
+      throw incomplete(`malformed trailing header ${JSON.stringify(line.slice(0, 80))}`)
+    }
     trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
   }
   if (pos !== body.length) throw incomplete('bytes follow the end of the aws-chunked body')

@@ -68,10 +68,14 @@ function readMaxKeys(query: URLSearchParams): number {
   const text = query.get('max-keys')
   if (text === null) return 1000
   if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) > 2 ** 31 - 1) {
-    throw invalidArgument('Provided max-keys not an integer or within integer range', 'max-keys', text)
+    const message = 'Provided max-keys not an integer or within integer range'
+    throw invalidArgument(message, 'max-keys', text)
   }
   const value = Number(text)
-  if (value < 0) throw invalidArgument('Argument maxKeys must be an integer between 0 and 2147483647', 'maxKeys', text)
+  if (value < 0) {
+    const message = 'Argument maxKeys must be an integer between 0 and 2147483647'
+    throw invalidArgument(message, 'maxKeys', text)
+  }
   // S3 returns at most 1,000 keys per page whatever max-keys asks for.
   return Math.min(value, 1000)
 }
@@ -91,11 +95,16 @@ export function encodeContinuationToken(marker: string): string {
   return toBase64(new TextEncoder().encode(`v1:${marker}`))
 }
 
+function invalidToken(token: string): EmulatorFault {
+  const message = 'The continuation token provided is incorrect'
+  return invalidArgument(message, 'continuation-token', token)
+}
+
 function decodeContinuationToken(token: string): string {
   const bytes = fromBase64(token)
   const text = bytes ? new TextDecoder().decode(bytes) : ''
   if (!text.startsWith('v1:')) {
-    throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token)
+    throw invalidToken(token)
   }
   return text.slice(3)
 }
@@ -118,7 +127,9 @@ function contentsXml(
 }
 
 function prefixesXml(prefixes: readonly string[], encode: (text: string) => string): string {
-  return prefixes.map((prefix) => `<CommonPrefixes>${el('Prefix', encode(prefix))}</CommonPrefixes>`).join('')
+  return prefixes
+    .map((prefix) => `<CommonPrefixes>${el('Prefix', encode(prefix))}</CommonPrefixes>`)
+    .join('')
 }
 
 /** ListObjectsV2: `GET /<bucket>?list-type=2`. */
@@ -131,7 +142,7 @@ export function listObjectsV2(call: S3Call, bucketName: string): Response {
   const delimiter = query.get('delimiter') ?? ''
   const token = query.get('continuation-token')
   const startAfter = query.get('start-after')
-  if (token === '') throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token)
+  if (token === '') throw invalidToken(token)
   // The continuation token takes precedence over start-after (S3 API reference, ListObjectsV2).
   const after = token !== null ? decodeContinuationToken(token) : (startAfter ?? undefined)
   const page = listPage(bucket, { prefix, delimiter, after, maxKeys })
@@ -166,7 +177,8 @@ export function listObjectsV1(call: S3Call, bucketName: string): Response {
   const delimiter = query.get('delimiter') ?? ''
   const marker = query.get('marker') ?? ''
   const page = listPage(bucket, { prefix, delimiter, after: marker || undefined, maxKeys })
-  const owner = `<Owner>${el('ID', call.ownerId)}${el('DisplayName', bucket.ownerAccountId)}</Owner>`
+  const owner =
+    `<Owner>${el('ID', call.ownerId)}${el('DisplayName', bucket.ownerAccountId)}</Owner>`
   const inner =
     `${el('Name', bucket.name)}${el('Prefix', encode(prefix))}${el('Marker', encode(marker))}` +
     (page.truncated && delimiter !== '' && page.last !== undefined

@@ -68,9 +68,12 @@ export function attributesFrom(headers: Headers): ObjectAttributes {
   }
   const storageClass = headers.get('x-amz-storage-class') ?? 'STANDARD'
   if (!STORAGE_CLASSES.has(storageClass)) {
-    throw new EmulatorFault('InvalidStorageClass', 'The storage class you specified is not valid', 400, {
-      StorageClassRequested: storageClass,
-    })
+    throw new EmulatorFault(
+      'InvalidStorageClass',
+      'The storage class you specified is not valid',
+      400,
+      { StorageClassRequested: storageClass },
+    )
   }
   return { headers: stored, metadata, storageClass }
 }
@@ -173,14 +176,20 @@ export function copyObject(call: S3Call, bucketName: string, key: string): Respo
   ) {
     throw new EmulatorFault(
       'InvalidRequest',
-      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+      'This copy request is illegal because it is trying to copy an object to itself without ' +
+        "changing the object's metadata, storage class, website redirect location or " +
+        'encryption attributes.',
       400,
     )
   }
   const attributes =
     directive === 'REPLACE'
       ? requested
-      : { headers: original.headers, metadata: original.metadata, storageClass: requested.storageClass }
+      : {
+          headers: original.headers,
+          metadata: original.metadata,
+          storageClass: requested.storageClass,
+        }
   // A copy is written in one piece, so even a multipart source gets a plain MD5 ETag.
   const copy: S3Object = {
     ...attributes,

@@ -34,7 +34,7 @@ export function parseRange(header: string | null, size: number): ByteRange | und
     return { start: Math.max(0, size - suffix), end: size - 1 }
   }
   const start = Number(match[1])
-  const end = match[2] === '' ? size - 1 : Number(match[2])
+  const end = match[2] === '' ? Infinity : Number(match[2])
   if (end < start) return undefined
   if (start >= size) throw unsatisfiable()
   return { start, end: Math.min(end, size - 1) }

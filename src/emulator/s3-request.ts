@@ -5,7 +5,7 @@
 import { EmulatorFault, type ServiceRequest } from './context.ts'
 import { verifyChecksum, type StoredChecksum } from './s3-checksum.ts'
 import { decodeAwsChunked, isAwsChunked } from './s3-chunked.ts'
-import { canonicalUserId, randomId, type S3Store } from './s3-store.ts'
+import { canonicalUserId, type S3Store } from './s3-store.ts'
 import { el, escapeXml } from './s3-xml.ts'
 import { fromBase64, md5, toBase64, toHex } from './md5.ts'
 
@@ -48,8 +48,8 @@ export function bucketFromHost(host: string): string | undefined {
   if (hostname === 's3.localhost') return undefined
   const local = /^(.+?)\.(?:s3\.)?localhost$/.exec(hostname)
   if (local) return local[1]
-  const aws = /^(.+)\.s3(?:[.-][a-z0-9-]+)?(?:\.dualstack\.[a-z0-9-]+)?\.amazonaws\.com$/.exec(hostname)
-  return aws?.[1]
+  const aws = /^(.+)\.s3(?:[.-][a-z0-9-]+)?(?:\.dualstack\.[a-z0-9-]+)?\.amazonaws\.com$/
+  return aws.exec(hostname)?.[1]
 }
 
 function decodePath(segment: string): string {
@@ -114,7 +114,8 @@ export function createCall(
 function baseHeaders(requestId: string, now: number): Record<string, string> {
   return {
     'x-amz-request-id': requestId,
-    'x-amz-id-2': randomId(48),
+    // S3's host ids are standard base64 of random bytes.
+    'x-amz-id-2': toBase64(crypto.getRandomValues(new Uint8Array(48))),
     date: new Date(now).toUTCString(),
     server: 'AmazonS3',
   }
@@ -174,7 +175,8 @@ export async function readPayload(call: S3Call): Promise<VerifiedPayload> {
     }
     ;({ data, trailers } = decodeAwsChunked(data, decodedLength))
   } else if (/^[0-9a-f]{64}$/.test(declared)) {
-    const computed = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', data as BufferSource)))
+    const hash = await crypto.subtle.digest('SHA-256', data as BufferSource)
+    const computed = toHex(new Uint8Array(hash))
     if (computed !== declared) {
       throw new EmulatorFault(
         'XAmzContentSHA256Mismatch',

@@ -77,14 +77,16 @@ export function parseXml(text: string): XmlElement {
       const match = NAME.exec(text.slice(pos + 1))
       if (!match) throw malformedXml()
       pos += 1 + match[0].length
-      for (let attr = ATTRIBUTE.exec(text.slice(pos)); attr; attr = ATTRIBUTE.exec(text.slice(pos))) {
-        pos += attr[0].length
+      // Attributes (xmlns and the like) carry nothing S3 request bodies need.
+      for (let at = ATTRIBUTE.exec(text.slice(pos)); at; at = ATTRIBUTE.exec(text.slice(pos))) {
+        pos += at[0].length
       }
       const end = /^\s*(\/?)>/.exec(text.slice(pos))
       if (!end) throw malformedXml()
       pos += end[0].length
       const raw = match[0]
-      const element = { name: raw.slice(raw.indexOf(':') + 1), children: [] as XmlElement[], text: '', raw }
+      const name = raw.slice(raw.indexOf(':') + 1)
+      const element = { name, children: [] as XmlElement[], text: '', raw }
       if (top) top.children.push(element)
       else root = element
       if (end[1] !== '/') stack.push(element)
@@ -138,11 +140,12 @@ export function childText(parent: XmlElement, name: string): string | undefined 
 }
 
 /**
- * Escape text for S3 XML. Beyond the five markup characters, control characters become numeric
- * references, as S3 writes them, so keys holding them survive a round trip.
+ * Escape text for S3 XML element content: `&`, `<`, `>` and `"` (S3 writes ETags as
+ * `&quot;...&quot;`), and control characters as numeric references, as S3 writes them, so keys
+ * holding them survive a round trip. Apostrophes stay literal, as in S3's documents.
  */
 export function escapeXml(value: string): string {
-  return value.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f]/g, (c) => {
+  return value.replace(/[&<>"\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f]/g, (c) => {
     switch (c) {
       case '&':
         return '&amp;'
@@ -152,8 +155,6 @@ export function escapeXml(value: string): string {
         return '&gt;'
       case '"':
         return '&quot;'
-      case "'":
-        return '&apos;'
       default:
         return `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`
     }
@@ -177,7 +178,8 @@ export function s3XmlResponse(
   headers: Record<string, string>,
   status = 200,
 ): Response {
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${S3_XMLNS}">${inner}</${root}>`
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${S3_XMLNS}">${inner}</${root}>`
   return new Response(body, {
     status,
     headers: { ...headers, 'content-type': 'application/xml' },

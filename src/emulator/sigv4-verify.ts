@@ -29,7 +29,7 @@ export interface SigV4Claim {
   readonly amzDate: string
   /** Epoch ms of {@link SigV4Claim.amzDate}. */
   readonly timeMs: number
-  /** Presigned only: `X-Amz-Expires` in seconds. */
+  /** Presigned only: `X-Amz-Expires` in seconds (S3 requires it; other services default to the skew window). */
   readonly expiresSeconds?: number
   /** `X-Amz-Security-Token` (header or query), when sent. */
   readonly sessionToken?: string
@@ -40,6 +40,10 @@ export type SigV4ParseResult =
   | { readonly kind: 'unsigned' }
   | { readonly kind: 'signed'; readonly claim: SigV4Claim }
   | { readonly kind: 'malformed'; readonly presigned: boolean; readonly message: string }
+
+/** S3's text for a presigned URL that lacks one of the SigV4 query parameters. */
+export const QUERY_AUTH_REQUIRED =
+  'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.'
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 
@@ -123,7 +127,7 @@ export function parseSigV4(request: Request, url: URL): SigV4ParseResult {
       return {
         kind: 'malformed',
         presigned: true,
-        message: `Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.`,
+        message: QUERY_AUTH_REQUIRED,
       }
     }
   }
@@ -137,13 +141,13 @@ export function parseSigV4(request: Request, url: URL): SigV4ParseResult {
   if (timeMs === undefined) {
     return { kind: 'malformed', presigned: true, message: 'X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"' }
   }
-  const expiresText = query.get('X-Amz-Expires') ?? ''
-  const expiresSeconds = /^\d+$/.test(expiresText) ? Number(expiresText) : NaN
-  if (!Number.isFinite(expiresSeconds)) {
+  const expiresText = query.get('X-Amz-Expires')
+  const expiresSeconds = expiresText === null ? undefined : /^\d+$/.test(expiresText) ? Number(expiresText) : NaN
+  if (expiresSeconds !== undefined && !Number.isFinite(expiresSeconds)) {
     return { kind: 'malformed', presigned: true, message: 'X-Amz-Expires should be a number' }
   }
   // S3 caps presigned URLs at seven days (AmazonS3/latest/API/sigv4-query-string-auth.html).
-  if (expiresSeconds > 604800) {
+  if (expiresSeconds !== undefined && expiresSeconds > 604800) {
     return { kind: 'malformed', presigned: true, message: 'X-Amz-Expires must be less than a week (in seconds) that is 604800' }
   }
   const token = query.get('X-Amz-Security-Token')
@@ -156,7 +160,7 @@ export function parseSigV4(request: Request, url: URL): SigV4ParseResult {
       signature: query.get('X-Amz-Signature')!,
       amzDate,
       timeMs,
-      expiresSeconds,
+      ...(expiresSeconds !== undefined ? { expiresSeconds } : {}),
       ...(token !== null ? { sessionToken: token } : {}),
     },
   }

@@ -57,15 +57,21 @@ export function createValidator(): Validator {
   }
 }
 
+/** A member pattern and the text AWS prints for it. */
+export interface StsPattern {
+  readonly re: RegExp
+  readonly source: string
+}
+
 /** Patterns from the STS API reference, with the text AWS prints for each. */
-export const STS_PATTERNS = {
+export const STS_PATTERNS: Readonly<Record<'sessionName' | 'externalId' | 'serialNumber' | 'tokenCode' | 'tagKey' | 'tagValue', StsPattern>> = {
   sessionName: { re: /^[\w+=,.@-]*$/, source: '[\\w+=,.@-]*' },
   externalId: { re: /^[\w+=,.@:/-]*$/, source: '[\\w+=,.@:\\/-]*' },
   serialNumber: { re: /^[\w+=/:,.@-]*$/, source: '[\\w+=/:,.@-]*' },
   tokenCode: { re: /^\d*$/, source: '[\\d]*' },
   tagKey: { re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, source: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' },
   tagValue: { re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, source: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' },
-} as const
+}
 
 /** A role ARN split into the parts the emulator uses, or undefined when malformed. */
 export function parseRoleArn(arn: string): { readonly accountId: string; readonly roleName: string } | undefined {

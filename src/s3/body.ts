@@ -8,7 +8,11 @@ import type { S3BodyInput, S3ObjectBody } from './types.ts'
 /** A body ready to send: bytes (replayable, so retried and signed per attempt) or a stream. */
 export type PreparedBody =
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
-  | { readonly kind: 'stream'; readonly stream: ReadableStream<Uint8Array>; readonly length: number }
+  | {
+      readonly kind: 'stream'
+      readonly stream: ReadableStream<Uint8Array>
+      readonly length: number
+    }
 
 /**
  * Turn a body into bytes, or a stream of declared length. A stream without `ContentLength` is
@@ -94,14 +98,22 @@ async function* blobChunks(blob: Blob, size: number): AsyncGenerator<Chunk> {
  * be the last only when the stream ends, so a full part is held until at least one more byte
  * (or the end) arrives; memory stays at one part plus one read.
  */
-async function* streamChunks(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Chunk> {
+async function* streamChunks(
+  stream: ReadableStream<Uint8Array>,
+  size: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Chunk> {
   const reader = stream.getReader()
+  // A read may wait on the producer forever; an abort cancels it so the upload can wind down.
+  const onAbort = (): void => void reader.cancel(signal?.reason).catch(() => {})
+  signal?.addEventListener('abort', onAbort, { once: true })
   let buffer = new Uint8Array(size)
   let filled = 0
   let pending: Uint8Array | undefined
   try {
     for (;;) {
       const { done, value } = await reader.read()
+      signal?.throwIfAborted()
       if (done) break
       let offset = 0
       while (offset < value.length) {
@@ -123,17 +135,22 @@ async function* streamChunks(stream: ReadableStream<Uint8Array>, size: number): 
     if (pending) yield { data: pending, last: filled === 0 }
     if (filled > 0 || !pending) yield { data: buffer.subarray(0, filled), last: true }
   } finally {
+    signal?.removeEventListener('abort', onAbort)
     reader.releaseLock()
   }
 }
 
 /** The parts of an upload body, in order, each `size` bytes except possibly the last. */
-export function chunkBody(body: S3BodyInput, size: number): AsyncGenerator<Chunk> {
+export function chunkBody(
+  body: S3BodyInput,
+  size: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Chunk> {
   if (typeof body === 'string') return bytesChunks(new TextEncoder().encode(body), size)
   if (body instanceof Uint8Array) return bytesChunks(body, size)
   if (body instanceof ArrayBuffer) return bytesChunks(new Uint8Array(body), size)
   if (typeof Blob !== 'undefined' && body instanceof Blob) return blobChunks(body, size)
-  if (body instanceof ReadableStream) return streamChunks(body, size)
+  if (body instanceof ReadableStream) return streamChunks(body, size, signal)
   throw new ConfigError(
     'S3.upload: Body must be a string, Uint8Array, ArrayBuffer, Blob or ReadableStream',
     { key: 'Body' },

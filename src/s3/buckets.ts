@@ -31,7 +31,8 @@ export async function createBucket(
   const headers: Record<string, string> = {}
   if (input.ACL) headers['x-amz-acl'] = input.ACL
   if (input.ObjectOwnership) headers['x-amz-object-ownership'] = input.ObjectOwnership
-  const body = constraint === undefined ? undefined : new TextEncoder().encode(createBucketXml(constraint))
+  const body =
+    constraint === undefined ? undefined : new TextEncoder().encode(createBucketXml(constraint))
   if (body) headers['content-type'] = 'application/xml'
   const response = await context.send(context.target(input.Bucket), {
     operation: 'CreateBucket',
@@ -55,7 +56,10 @@ export async function deleteBucket(context: S3Context, input: BucketInput): Prom
 }
 
 /** Check a bucket exists and is accessible; throws `NotFound` (404) or `Forbidden` (403). */
-export async function headBucket(context: S3Context, input: BucketInput): Promise<HeadBucketOutput> {
+export async function headBucket(
+  context: S3Context,
+  input: BucketInput,
+): Promise<HeadBucketOutput> {
   const response = await context.send(context.target(input.Bucket), {
     operation: 'HeadBucket',
     method: 'HEAD',

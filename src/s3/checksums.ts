@@ -1,7 +1,7 @@
 /**
- * Payload digests S3 checks: `Content-MD5`, `x-amz-content-sha256` and the flexible
- * `x-amz-checksum-<algorithm>` headers. WebCrypto has SHA-1/SHA-256 but no MD5 or CRC, so those
- * are computed here (MD5 is shared with the emulator).
+ * Payload digests S3 checks: `Content-MD5` and the flexible `x-amz-checksum-<algorithm>`
+ * headers (the request layer computes `x-amz-content-sha256`). WebCrypto has SHA-1/SHA-256 but
+ * no MD5 or CRC, so those are computed here (MD5 is shared with the emulator).
  */
 import { ConfigError } from '../errors.ts'
 import { md5, toBase64, toHex } from '../emulator/md5.ts'
@@ -50,11 +50,6 @@ function uint32Bytes(value: number): Uint8Array {
 /** Base64 of the MD5 digest, as the `Content-MD5` header carries it (RFC 1864). */
 export function contentMd5(data: Uint8Array): string {
   return toBase64(md5(data))
-}
-
-/** Lower-case hex SHA-256, as `x-amz-content-sha256` carries it. */
-export async function sha256Hex(data: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)))
 }
 
 /**

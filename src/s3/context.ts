@@ -13,6 +13,7 @@ import { parseXml } from '../aws/xml.ts'
 import type { XmlElement } from '../aws/xml.ts'
 import { sleep, systemClock } from '../clock.ts'
 import { AwsServiceError, ConfigError } from '../errors.ts'
+import { silentLogger } from '../logger.ts'
 import { getPlatform } from '../platform.ts'
 import type { Clock, CredentialsInput, FetchLike, Logger } from '../types.ts'
 import { s3Target } from './addressing.ts'
@@ -49,6 +50,7 @@ export interface S3Context {
   readonly endpoint: string
   readonly pathStyle: boolean
   readonly clock: Clock
+  readonly logger: Logger
   readonly maxAttempts: number
   /** Where a request for this bucket (and key) goes. */
   target(bucket: string, key?: string): S3Target
@@ -108,6 +110,7 @@ export function createS3Context(options: S3ClientOptions): S3Context {
     endpoint,
     pathStyle,
     clock,
+    logger: options.logger ?? silentLogger,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     target: (bucket, key) => s3Target({ endpoint, pathStyle }, bucket, key),
     send: (target, call) => clientFor(target.endpoint).send({ ...call, path: target.path }),
@@ -163,7 +166,11 @@ export async function sendExpectingDocument(
 }
 
 /** The document's root, or the error it (or its absence) reports. */
-function checkDocument(response: Response, text: string, operation: string): XmlElement | AwsServiceError {
+function checkDocument(
+  response: Response,
+  text: string,
+  operation: string,
+): XmlElement | AwsServiceError {
   const trimmed = text.trim()
   let root: XmlElement | undefined
   try {

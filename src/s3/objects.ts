@@ -3,9 +3,10 @@
  * Wire formats from the Amazon S3 API Reference for each operation.
  */
 import type { AwsCall } from '../aws/request.ts'
-import { ConfigError } from '../errors.ts'
+import { AwsServiceError, ConfigError } from '../errors.ts'
 import { encodeKey, uriEncode } from './addressing.ts'
 import { objectBody, prepareBody } from './body.ts'
+import type { PreparedBody } from './body.ts'
 import { checksumHeader, contentMd5 } from './checksums.ts'
 import { readXml, sendExpectingDocument } from './context.ts'
 import type { S3Context } from './context.ts'
@@ -39,17 +40,31 @@ export function signalOf(input: { signal?: AbortSignal }): { signal?: AbortSigna
  * the credentials of that moment); a stream goes once, unsigned, with its declared length.
  */
 export function bodyCall(
-  prepared: Awaited<ReturnType<typeof prepareBody>>,
+  prepared: PreparedBody,
+  operation: string,
 ): Pick<AwsCall, 'body' | 'stream' | 'unsignedPayload'> & { length: number } {
   if (prepared.kind === 'bytes') return { body: prepared.bytes, length: prepared.bytes.length }
-  const { stream } = prepared
-  return { stream: () => stream, unsignedPayload: true, length: prepared.length }
+  let sent = false
+  const stream = (): ReadableStream<Uint8Array> => {
+    if (sent) {
+      throw new ConfigError(
+        `S3.${operation}: the ReadableStream Body was sent once and cannot be replayed for a retry; pass bytes or a Blob (or use upload(), which retries part by part)`,
+        { key: 'Body' },
+      )
+    }
+    sent = true
+    return prepared.stream
+  }
+  return { stream, unsignedPayload: true, length: prepared.length }
 }
 
 /** Upload an object in one request (up to 5 GiB; use `upload` for anything large). */
-export async function putObject(context: S3Context, input: PutObjectInput): Promise<PutObjectOutput> {
+export async function putObject(
+  context: S3Context,
+  input: PutObjectInput,
+): Promise<PutObjectOutput> {
   const prepared = await prepareBody(input.Body, input.ContentLength, 'PutObject')
-  const { length, ...body } = bodyCall(prepared)
+  const { length, ...body } = bodyCall(prepared, 'PutObject')
   const headers: Record<string, string> = {
     ...attributeHeaders(input),
     'content-length': String(length),
@@ -77,13 +92,44 @@ export async function putObject(context: S3Context, input: PutObjectInput): Prom
   return readWriteHeaders(response.headers)
 }
 
+/**
+ * Send a GetObject/HeadObject. The request layer passes 304 through as a success; for these
+ * calls it means the IfNoneMatch/IfModifiedSince condition failed, which the SDKs throw as
+ * `NotModified`, and so does this.
+ */
+async function sendRead(
+  context: S3Context,
+  operation: string,
+  method: string,
+  input: S3ReadInput,
+): Promise<Response> {
+  const response = await context.send(
+    context.target(input.Bucket, input.Key),
+    readCall(operation, method, input),
+  )
+  if (response.status === 304) {
+    await response.arrayBuffer()
+    const requestId = response.headers.get('x-amz-request-id')
+    throw new AwsServiceError('Not Modified (the object matches IfNoneMatch/IfModifiedSince)', {
+      service: 'S3',
+      operation,
+      code: 'NotModified',
+      status: 304,
+      ...(requestId ? { requestId } : {}),
+    })
+  }
+  return response
+}
+
 function readCall(operation: string, method: string, input: S3ReadInput): AwsCall {
   const headers: Record<string, string> = {}
   if (input.Range) headers.range = input.Range
   if (input.IfMatch) headers['if-match'] = input.IfMatch
   if (input.IfNoneMatch) headers['if-none-match'] = input.IfNoneMatch
   if (input.IfModifiedSince) headers['if-modified-since'] = input.IfModifiedSince.toUTCString()
-  if (input.IfUnmodifiedSince) headers['if-unmodified-since'] = input.IfUnmodifiedSince.toUTCString()
+  if (input.IfUnmodifiedSince) {
+    headers['if-unmodified-since'] = input.IfUnmodifiedSince.toUTCString()
+  }
   return {
     operation,
     method,
@@ -97,20 +143,20 @@ function readCall(operation: string, method: string, input: S3ReadInput): AwsCal
 }
 
 /** Download an object (or a `Range` of it); read `Body` once with bytes(), text() or stream(). */
-export async function getObject(context: S3Context, input: GetObjectInput): Promise<GetObjectOutput> {
-  const response = await context.send(
-    context.target(input.Bucket, input.Key),
-    readCall('GetObject', 'GET', input),
-  )
+export async function getObject(
+  context: S3Context,
+  input: GetObjectInput,
+): Promise<GetObjectOutput> {
+  const response = await sendRead(context, 'GetObject', 'GET', input)
   return { ...readObjectHeaders(response.headers), Body: objectBody(response) }
 }
 
 /** An object's metadata without its body. A missing key throws code `NotFound` (status 404). */
-export async function headObject(context: S3Context, input: HeadObjectInput): Promise<HeadObjectOutput> {
-  const response = await context.send(
-    context.target(input.Bucket, input.Key),
-    readCall('HeadObject', 'HEAD', input),
-  )
+export async function headObject(
+  context: S3Context,
+  input: HeadObjectInput,
+): Promise<HeadObjectOutput> {
+  const response = await sendRead(context, 'HeadObject', 'HEAD', input)
   await response.arrayBuffer()
   return readObjectHeaders(response.headers)
 }
@@ -175,7 +221,10 @@ export function copySourceHeader(source: CopySource): string {
 }
 
 /** Copy an object server-side (up to 5 GiB). A late failure (200 + `<Error>`) throws. */
-export async function copyObject(context: S3Context, input: CopyObjectInput): Promise<CopyObjectOutput> {
+export async function copyObject(
+  context: S3Context,
+  input: CopyObjectInput,
+): Promise<CopyObjectOutput> {
   const headers: Record<string, string> = {
     ...attributeHeaders(input),
     'x-amz-copy-source': copySourceHeader(input.CopySource),
@@ -191,7 +240,10 @@ export async function copyObject(context: S3Context, input: CopyObjectInput): Pr
     { operation: 'CopyObject', method: 'PUT', headers, ...signalOf(input) },
   )
   return compact({
-    CopyObjectResult: compact({ ETag: xmlText(root, 'ETag'), LastModified: xmlDate(root, 'LastModified') }),
+    CopyObjectResult: compact({
+      ETag: xmlText(root, 'ETag'),
+      LastModified: xmlDate(root, 'LastModified'),
+    }),
     VersionId: answer.get('x-amz-version-id') ?? undefined,
     CopySourceVersionId: answer.get('x-amz-copy-source-version-id') ?? undefined,
   })

@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { ConfigError } from '../../src/errors.ts'
-import { marshall, marshallValue, unmarshall, unmarshallValue } from '../../src/dynamodb/marshall.ts'
+import {
+  marshall,
+  marshallValue,
+  unmarshall,
+  unmarshallValue,
+} from '../../src/dynamodb/marshall.ts'
 import { NumberValue } from '../../src/dynamodb/numbers.ts'
 import type { AttributeValue } from '../../src/dynamodb/types.ts'
 
@@ -142,7 +147,9 @@ describe('marshall', () => {
       ],
       [
         { huge: 10n ** 126n },
-        `Cannot marshall huge: ${10n ** 126n}: it is larger than DynamoDB allows (magnitude 1E+126 or more)`,
+        `Cannot marshall huge: ${
+          10n ** 126n
+        }: it is larger than DynamoDB allows (magnitude 1E+126 or more)`,
       ],
       [
         { long: new NumberValue('1234567890123456789012345678901234567891') },
@@ -161,7 +168,10 @@ describe('marshall', () => {
         'Cannot marshall l[1]: the value is undefined; omit the attribute, or pass marshallOptions { removeUndefinedValues: true }',
       ],
       [{ f: () => 1 }, 'Cannot marshall f: a function is not a DynamoDB type'],
-      [{ 'odd key': { s: Symbol('x') } }, 'Cannot marshall ["odd key"].s: a symbol is not a DynamoDB type'],
+      [
+        { 'odd key': { s: Symbol('x') } },
+        'Cannot marshall ["odd key"].s: a symbol is not a DynamoDB type',
+      ],
       [
         { when: new Date(0) },
         'Cannot marshall when: a Date is not a DynamoDB type; store date.toISOString() (S) or date.getTime() (N)',
@@ -184,7 +194,10 @@ describe('marshall', () => {
         { s: new Set([new NumberValue('1.50'), 1.5]) },
         'Cannot marshall s: the set holds the number 1.5 more than once',
       ],
-      [{ s: new Set([bytes(1), bytes(1)]) }, 'Cannot marshall s: the set holds the same bytes more than once'],
+      [
+        { s: new Set([bytes(1), bytes(1)]) },
+        'Cannot marshall s: the set holds the same bytes more than once',
+      ],
     ]
     for (const [item, message] of cases) {
       const error = thrown(() => marshall(item as Record<string, unknown>))
@@ -232,7 +245,8 @@ describe('marshall', () => {
     expect(marshall({ p: new Point() }, { convertClassInstanceToMap: true })).toEqual({
       p: { M: { x: { N: '1' }, y: { N: '2' } } },
     })
-    expect(thrown(() => marshall({ d: new Date(0) }, { convertClassInstanceToMap: true })).key).toBe('d')
+    expect(thrown(() => marshall({ d: new Date(0) }, { convertClassInstanceToMap: true })).key)
+      .toBe('d')
   })
 
   test('marshallValue converts scalars', () => {
@@ -276,7 +290,9 @@ describe('unmarshall', () => {
 
   test('binary accepts base64 text (DynamoDB Streams JSON) and Uint8Array', () => {
     expect(unmarshallValue({ B: 'AAH/' } as never)).toEqual(bytes(0, 1, 255))
-    expect(unmarshallValue({ BS: ['AQ==', bytes(2)] } as never)).toEqual(new Set([bytes(1), bytes(2)]))
+    expect(unmarshallValue({ BS: ['AQ==', bytes(2)] } as never)).toEqual(
+      new Set([bytes(1), bytes(2)]),
+    )
     expect(thrown(() => unmarshall({ b: { B: '%%%' } as never })).message).toBe(
       'Cannot unmarshall b: B holds a string that is not base64',
     )
@@ -284,9 +300,18 @@ describe('unmarshall', () => {
 
   test('malformed AttributeValues are rejected with their path', () => {
     const bad: [unknown, string][] = [
-      [{}, 'Cannot unmarshall x: an AttributeValue holds exactly one of S, N, B, SS, NS, BS, M, L, NULL, BOOL; got none'],
-      [{ S: 'a', N: '1' }, 'Cannot unmarshall x: an AttributeValue holds exactly one of S, N, B, SS, NS, BS, M, L, NULL, BOOL; got S, N'],
-      [{ X: 1 }, 'Cannot unmarshall x: an AttributeValue holds exactly one of S, N, B, SS, NS, BS, M, L, NULL, BOOL; got X'],
+      [
+        {},
+        'Cannot unmarshall x: an AttributeValue holds exactly one of S, N, B, SS, NS, BS, M, L, NULL, BOOL; got none',
+      ],
+      [
+        { S: 'a', N: '1' },
+        'Cannot unmarshall x: an AttributeValue holds exactly one of S, N, B, SS, NS, BS, M, L, NULL, BOOL; got S, N',
+      ],
+      [
+        { X: 1 },
+        'Cannot unmarshall x: an AttributeValue holds exactly one of S, N, B, SS, NS, BS, M, L, NULL, BOOL; got X',
+      ],
       [{ S: 1 }, 'Cannot unmarshall x: S must be a string, got a number'],
       [{ M: [] }, 'Cannot unmarshall x: M must be an object, got an array'],
       [{ L: {} }, 'Cannot unmarshall x: L must be an array, got an object'],

@@ -1,0 +1,51 @@
+/**
+ * The options and the observable state of a refreshable session (see refreshable.ts). Defaults
+ * and the reasoning behind the window sizes are in refresh-windows.ts.
+ */
+import type { Clock, Logger } from '../types.ts'
+import type { RefreshWindow } from './refresh-windows.ts'
+
+/** Options of `refreshable()`. */
+export interface RefreshableOptions {
+  /** Time source; default `systemClock`. Its timers must not keep a process alive. */
+  clock?: Clock
+  /** Receives debug lines (refreshes) and warnings (failures); default `silentLogger`. */
+  logger?: Logger
+  /** Name in events, logs and errors; default the source's `sourceName`, `name`, or `custom`. */
+  sourceName?: string
+  /** Background-refresh window before expiry; default 10 % of the lifetime, at most 15 min. */
+  advisoryWindowMs?: RefreshWindow
+  /** Callers-wait window before expiry; default 5 % of the lifetime, at most 60 s. */
+  mandatoryWindowMs?: RefreshWindow
+  /** The scheduled refresh moves earlier by up to this fraction of the advisory window; 0.2. */
+  jitter?: number
+  /** Random numbers in [0, 1) for jitter and backoff; default `Math.random`. */
+  random?: () => number
+  /**
+   * Run the refresh timer once the first credentials arrive (default true). The first fetch is
+   * lazy either way: it happens on the first `get()`, or at once when `start()` is called.
+   */
+  autoStart?: boolean
+  /** Which failures are transient; default `isTransientRefreshError` (refresh-windows.ts). */
+  isRetryable?: (error: unknown) => boolean
+  /** Largest retry delay, in ms; default 5 min (and never over half the time left). */
+  maxBackoffMs?: number
+  /** Smallest retry delay, in ms; default 1 s. */
+  minBackoffMs?: number
+  /** How long one source call may take before it is aborted, in ms; default 60 s; 0: no limit. */
+  attemptTimeoutMs?: number
+}
+
+/** What a session can tell about itself; never a secret. */
+export interface RefreshableState {
+  /** The current access key id, masked. */
+  readonly accessKeyId?: string
+  /** When the current credentials expire. */
+  readonly expiration?: Date
+  /** When the timer fires next (a refresh or a retry); absent when no timer is set. */
+  readonly nextRefreshAt?: Date
+  /** Successful source calls so far (the first fetch included). */
+  readonly refreshes: number
+  /** Failed source calls so far. */
+  readonly failures: number
+}

@@ -1,0 +1,310 @@
+/**
+ * BatchWriteItem and BatchGetItem over any number of items: sent in chunks of DynamoDB's limits
+ * (25 writes, 100 keys per request: API Reference, BatchWriteItem and BatchGetItem), with the
+ * `UnprocessedItems`/`UnprocessedKeys` DynamoDB hands back resent after a jittered exponential
+ * backoff, as the API Reference asks ("we strongly recommend that you use an exponential backoff
+ * algorithm"). When retries run out, or a request fails, the error carries exactly the writes
+ * or keys not yet confirmed, so nothing is dropped silently.
+ */
+import { sleep } from '../clock.ts'
+import { AwsServiceError, isAwsServiceError } from '../errors.ts'
+import type { Clock } from '../types.ts'
+import type { KeysAndAttributes, WriteRequest } from './shapes.ts'
+import type { NativeItem } from './types.ts'
+
+/** How unprocessed items are retried. */
+export interface BatchRetryOptions {
+  /**
+   * Give up after this many calls in a row that processed nothing (every item handed back).
+   * Calls that make progress reset the count. Default 10.
+   */
+  readonly maxAttempts?: number
+  /**
+   * The backoff ceiling after a call that made progress; it doubles with each call in a row
+   * that processed nothing. Default 50 ms.
+   */
+  readonly baseDelayMs?: number
+  /** The largest backoff ceiling. Default 5,000 ms. */
+  readonly maxDelayMs?: number
+}
+
+/** Options of {@link BatchIncompleteError}. */
+export interface BatchIncompleteErrorOptions {
+  readonly operation: 'BatchWriteItem' | 'BatchGetItem'
+  readonly code: string
+  readonly status: number
+  readonly requestId?: string
+  readonly retryable: boolean
+  readonly cause?: unknown
+  readonly unprocessedItems?: Record<string, WriteRequest[]>
+  readonly unprocessedKeys?: Record<string, KeysAndAttributes>
+  readonly responses?: Record<string, NativeItem[]>
+}
+
+/**
+ * A batch call stopped before every write or read was confirmed: DynamoDB kept returning
+ * unprocessed items until retries ran out (code `UnprocessedItems`/`UnprocessedKeys`), or a
+ * request failed (the failure's code, status and request id, and the failure as `cause`).
+ * Everything else succeeded. Pass `unprocessedItems` (or `unprocessedKeys`) back as
+ * `RequestItems` to finish the job.
+ */
+export class BatchIncompleteError extends AwsServiceError {
+  override name = 'BatchIncompleteError'
+  /** BatchWriteItem: the writes not confirmed, per table, in the `RequestItems` shape. */
+  readonly unprocessedItems: Record<string, WriteRequest[]> | undefined
+  /** BatchGetItem: the keys not read, per table, in the `RequestItems` shape. */
+  readonly unprocessedKeys: Record<string, KeysAndAttributes> | undefined
+  /** BatchGetItem: the items read before the call stopped, per table. */
+  readonly responses: Record<string, NativeItem[]> | undefined
+
+  constructor(message: string, options: BatchIncompleteErrorOptions) {
+    super(message, { ...options, service: 'DynamoDB' })
+    this.unprocessedItems = options.unprocessedItems
+    this.unprocessedKeys = options.unprocessedKeys
+    this.responses = options.responses
+  }
+}
+
+/** True for a {@link BatchIncompleteError}, also one from a second copy of this package. */
+export function isBatchIncompleteError(error: unknown): error is BatchIncompleteError {
+  return (
+    error instanceof BatchIncompleteError ||
+    (isAwsServiceError(error) && error.name === 'BatchIncompleteError')
+  )
+}
+
+type Wire = Record<string, unknown>
+
+/** What the batch loops need from the client. */
+export interface BatchContext {
+  /** Send one request in wire form; resolves to the parsed wire output and the request id. */
+  readonly call: (operation: string, input: Wire) => Promise<{ output: Wire; requestId?: string }>
+  /** Convert wire-form members back to the caller's form (for results and errors). */
+  readonly fromWire: (operation: string, output: Wire) => Wire
+  readonly clock: Clock
+  readonly signal?: AbortSignal
+  readonly retry: BatchRetryOptions
+  readonly random?: () => number
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}
+
+function count(
+  groups: Record<string, unknown> | undefined,
+  keysOf: (group: unknown) => unknown[],
+): number {
+  let total = 0
+  for (const group of Object.values(groups ?? {})) total += keysOf(group).length
+  return total
+}
+
+function mergeCapacity(target: Wire, output: Wire): void {
+  if (Array.isArray(output.ConsumedCapacity)) {
+    target.ConsumedCapacity = [
+      ...((target.ConsumedCapacity as unknown[]) ?? []),
+      ...output.ConsumedCapacity,
+    ]
+  }
+}
+
+/** Strip the `Service.Operation: Code: ` prefix an AwsServiceError message starts with. */
+function bareMessage(error: AwsServiceError): string {
+  const prefix = `${error.service}.${error.operation}: ${error.code}: `
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
+}
+
+interface LoopOptions<Group> {
+  readonly operation: 'BatchWriteItem' | 'BatchGetItem'
+  readonly chunks: Record<string, Group>[]
+  readonly others: Wire
+  readonly requestKey: 'UnprocessedItems' | 'UnprocessedKeys'
+  readonly sizeOf: (groups: Record<string, Group> | undefined) => number
+  readonly merge: (
+    left: Record<string, Group>,
+    right: Record<string, Group>,
+  ) => Record<string, Group>
+  readonly onOutput: (output: Wire) => void
+  readonly fail: (
+    unprocessed: Record<string, Group>,
+    options: Omit<BatchIncompleteErrorOptions, 'operation'>,
+    message: string,
+  ) => never
+}
+
+async function runChunks<Group>(ctx: BatchContext, loop: LoopOptions<Group>): Promise<void> {
+  const maxAttempts = Math.max(1, ctx.retry.maxAttempts ?? 10)
+  const baseDelayMs = ctx.retry.baseDelayMs ?? 50
+  const maxDelayMs = ctx.retry.maxDelayMs ?? 5_000
+  const random = ctx.random ?? Math.random
+  const total = loop.chunks.reduce((sum, c) => sum + loop.sizeOf(c), 0)
+  const what = loop.operation === 'BatchWriteItem' ? 'writes' : 'keys'
+  const field = loop.operation === 'BatchWriteItem' ? 'unprocessedItems' : 'unprocessedKeys'
+  const rest = (index: number, pending: Record<string, Group>): Record<string, Group> =>
+    loop.chunks.slice(index + 1).reduce(loop.merge, pending)
+
+  for (let index = 0; index < loop.chunks.length; index++) {
+    let pending = loop.chunks[index] as Record<string, Group>
+    // Calls in a row that processed nothing; a throttled table that makes progress, however
+    // slowly, is followed to the end.
+    let stalled = 0
+    for (;;) {
+      let result: { output: Wire; requestId?: string }
+      try {
+        result = await ctx.call(loop.operation, { ...loop.others, RequestItems: pending })
+      } catch (error) {
+        if (!isAwsServiceError(error)) throw error
+        const left = rest(index, pending)
+        loop.fail(
+          left,
+          {
+            code: error.code,
+            status: error.status,
+            requestId: error.requestId,
+            retryable: error.retryable,
+            cause: error,
+          },
+          `${bareMessage(error)} ` +
+            `(${loop.sizeOf(left)} of ${total} ${what} not confirmed; see the error's ${field})`,
+        )
+      }
+      loop.onOutput(result.output)
+      const unprocessed = result.output[loop.requestKey] as Record<string, Group> | undefined
+      const left = loop.sizeOf(unprocessed)
+      if (left === 0) break
+      stalled = left < loop.sizeOf(pending) ? 0 : stalled + 1
+      pending = unprocessed as Record<string, Group>
+      if (stalled >= maxAttempts) {
+        const all = rest(index, pending)
+        loop.fail(
+          all,
+          { code: loop.requestKey, status: 200, requestId: result.requestId, retryable: true },
+          `${loop.sizeOf(all)} of ${total} ${what} were not processed: DynamoDB returned ` +
+            `every one it was sent as ${loop.requestKey} ${maxAttempts} times in a row; ` +
+            `they are in the error's ${field}, pass them as RequestItems to retry later`,
+        )
+      }
+      // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"); the ceiling
+      // doubles with each call in a row that processed nothing.
+      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** stalled)
+      await sleep(Math.floor(random() * ceiling), ctx.signal, ctx.clock)
+    }
+  }
+}
+
+function mergeWrites(
+  left: Record<string, Wire[]>,
+  right: Record<string, Wire[]>,
+): Record<string, Wire[]> {
+  const out: Record<string, Wire[]> = { ...left }
+  for (const [table, requests] of Object.entries(right)) {
+    out[table] = [...(out[table] ?? []), ...requests]
+  }
+  return out
+}
+
+/** BatchWriteItem over any number of writes; `input` is already in wire form. */
+export async function batchWrite(ctx: BatchContext, input: Wire): Promise<Wire> {
+  const { RequestItems, ...others } = input
+  const flat: [string, Wire][] = []
+  for (const [table, requests] of Object.entries((RequestItems ?? {}) as Record<string, Wire[]>)) {
+    for (const request of requests) flat.push([table, request])
+  }
+  // DynamoDB accepts at most 25 put or delete requests per call (API Reference, BatchWriteItem).
+  const chunks = chunk(flat, 25).map((part) => mergeWrites({}, groupWrites(part)))
+  const result: Wire = { UnprocessedItems: {} }
+  await runChunks<Wire[]>(ctx, {
+    operation: 'BatchWriteItem',
+    chunks,
+    others,
+    requestKey: 'UnprocessedItems',
+    sizeOf: (groups) => count(groups, (g) => g as unknown[]),
+    merge: mergeWrites,
+    onOutput: (output) => mergeCapacity(result, output),
+    fail: (unprocessed, options, message) => {
+      const converted = ctx.fromWire('BatchWriteItem', { UnprocessedItems: unprocessed })
+      throw new BatchIncompleteError(message, {
+        ...options,
+        operation: 'BatchWriteItem',
+        unprocessedItems: converted.UnprocessedItems as Record<string, WriteRequest[]>,
+      })
+    },
+  })
+  return result
+}
+
+function groupWrites(part: [string, Wire][]): Record<string, Wire[]> {
+  const groups: Record<string, Wire[]> = {}
+  for (const [table, request] of part) (groups[table] ??= []).push(request)
+  return groups
+}
+
+function mergeKeys(left: Record<string, Wire>, right: Record<string, Wire>): Record<string, Wire> {
+  const out: Record<string, Wire> = { ...left }
+  for (const [table, group] of Object.entries(right)) {
+    const existing = out[table]
+    out[table] = existing
+      ? { ...existing, Keys: [...(existing.Keys as unknown[]), ...(group.Keys as unknown[])] }
+      : group
+  }
+  return out
+}
+
+/** BatchGetItem over any number of keys; `input` is already in wire form. */
+export async function batchGet(ctx: BatchContext, input: Wire): Promise<Wire> {
+  const { RequestItems, ...others } = input
+  const flat: [string, Wire, unknown][] = []
+  for (const [table, group] of Object.entries((RequestItems ?? {}) as Record<string, Wire>)) {
+    const { Keys, ...projection } = group
+    for (const key of (Keys ?? []) as unknown[]) flat.push([table, projection, key])
+  }
+  // At most 100 keys per call (API Reference, BatchGetItem); each chunk keeps each table's
+  // projection and consistency settings.
+  const chunks = chunk(flat, 100).map((part) => {
+    const groups: Record<string, Wire> = {}
+    for (const [table, projection, key] of part) {
+      const group = (groups[table] ??= { ...projection, Keys: [] })
+      ;(group.Keys as unknown[]).push(key)
+    }
+    return groups
+  })
+  const responses: Record<string, unknown[]> = {}
+  const result: Wire = { UnprocessedKeys: {} }
+  const sizeOf = (groups: Record<string, Wire> | undefined): number =>
+    count(groups, (g) => ((g as Wire).Keys ?? []) as unknown[])
+  await runChunks<Wire>(ctx, {
+    operation: 'BatchGetItem',
+    chunks,
+    others,
+    requestKey: 'UnprocessedKeys',
+    sizeOf,
+    merge: mergeKeys,
+    onOutput: (output) => {
+      mergeCapacity(result, output)
+      for (
+        const [table, items] of Object.entries(
+          (output.Responses ?? {}) as Record<string, unknown[]>,
+        )
+      ) {
+        ;(responses[table] ??= []).push(...items)
+      }
+    },
+    fail: (unprocessed, options, message) => {
+      const converted = ctx.fromWire('BatchGetItem', {
+        Responses: responses,
+        UnprocessedKeys: unprocessed,
+      })
+      throw new BatchIncompleteError(message, {
+        ...options,
+        operation: 'BatchGetItem',
+        unprocessedKeys: converted.UnprocessedKeys as Record<string, KeysAndAttributes>,
+        responses: converted.Responses as Record<string, NativeItem[]>,
+      })
+    },
+  })
+  for (const table of Object.keys((RequestItems ?? {}) as Wire)) responses[table] ??= []
+  return { ...result, Responses: responses }
+}

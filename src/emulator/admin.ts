@@ -1,0 +1,104 @@
+/**
+ * The emulator's HTTP admin API under `/_emulator/` (S3 bucket names cannot start with `_`, so
+ * the prefix never shadows a bucket): stats, faults, settings and a simulated restart. JSON in,
+ * JSON out; unauthenticated, as the emulator only listens on loopback.
+ *
+ * - `GET /_emulator/health`, `GET|DELETE /_emulator/stats`
+ * - `GET|POST|DELETE /_emulator/faults` (POST `{target, kind?, count}` | `{target, kind?, rate}` |
+ *   `{latencyMs, target?}`)
+ * - `GET|PATCH /_emulator/settings` (`{dynamodbUnprocessedPerBatch?, lifetimeSeconds?}`)
+ * - `POST /_emulator/forget-temporary-credentials`
+ */
+import { z } from 'zod'
+import type { EmulatorSettings } from './context.ts'
+import { FAULT_KINDS, type EmulatorFaults } from './faults.ts'
+import type { StatsRecorder } from './stats.ts'
+
+/** What the admin API reads and changes. */
+export interface AdminDeps {
+  readonly stats: StatsRecorder
+  readonly faults: EmulatorFaults
+  readonly settings: EmulatorSettings
+  getLifetimeSeconds(): number | undefined
+  setLifetimeSeconds(seconds: number | undefined): void
+  forgetTemporaryCredentials(): void
+  readonly info: Readonly<Record<string, unknown>>
+}
+
+const kind = z.enum(FAULT_KINDS as [string, ...string[]]).optional()
+const faultInput = z.union([
+  z.strictObject({ target: z.string().min(1), kind, count: z.number().int().min(1) }),
+  z.strictObject({ target: z.string().min(1), kind, rate: z.number().min(0).max(1) }),
+  z.strictObject({ target: z.string().min(1).optional(), latencyMs: z.number().min(0) }),
+])
+const settingsInput = z.strictObject({
+  dynamodbUnprocessedPerBatch: z.number().int().min(0).optional(),
+  lifetimeSeconds: z.number().int().min(1).nullable().optional(),
+})
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
+  let value: unknown
+  try {
+    value = JSON.parse(await request.text())
+  } catch {
+    return json({ error: 'The body must be JSON' }, 400)
+  }
+  const parsed = schema.safeParse(value)
+  return parsed.success ? parsed.data : json({ error: z.prettifyError(parsed.error) }, 400)
+}
+
+/** The admin handler for `/_emulator/...` paths. */
+export function createAdmin(deps: AdminDeps): (request: Request, url: URL) => Promise<Response> {
+  const settingsView = (): Record<string, unknown> => ({
+    ...deps.settings,
+    lifetimeSeconds: deps.getLifetimeSeconds() ?? null,
+  })
+  return async (request, url) => {
+    const path = url.pathname.replace(/\/+$/, '')
+    const method = request.method
+    const route = `${method} ${path}`
+    switch (route) {
+      case 'GET /_emulator/health':
+        return json({ ok: true, ...deps.info })
+      case 'GET /_emulator/stats':
+        return json(deps.stats.snapshot())
+      case 'DELETE /_emulator/stats':
+        deps.stats.reset()
+        return json(deps.stats.snapshot())
+      case 'GET /_emulator/faults':
+        return json(deps.faults.snapshot())
+      case 'DELETE /_emulator/faults':
+        deps.faults.clear()
+        return json(deps.faults.snapshot())
+      case 'POST /_emulator/faults': {
+        const input = await readJson(request, faultInput)
+        if (input instanceof Response) return input
+        const k = 'kind' in input ? (input.kind as (typeof FAULT_KINDS)[number] | undefined) : undefined
+        if ('count' in input) deps.faults.failNext(input.target, input.count, k)
+        else if ('rate' in input) deps.faults.setFailureRate(input.target, input.rate, k)
+        else deps.faults.setLatency(input.latencyMs, input.target)
+        return json(deps.faults.snapshot())
+      }
+      case 'GET /_emulator/settings':
+        return json(settingsView())
+      case 'PATCH /_emulator/settings':
+      case 'POST /_emulator/settings':
+      case 'PUT /_emulator/settings': {
+        const input = await readJson(request, settingsInput)
+        if (input instanceof Response) return input
+        if (input.dynamodbUnprocessedPerBatch !== undefined) deps.settings.dynamodbUnprocessedPerBatch = input.dynamodbUnprocessedPerBatch
+        if (input.lifetimeSeconds !== undefined) deps.setLifetimeSeconds(input.lifetimeSeconds ?? undefined)
+        return json(settingsView())
+      }
+      case 'POST /_emulator/forget-temporary-credentials':
+        deps.forgetTemporaryCredentials()
+        return json({ ok: true })
+      default:
+        return json({ error: `No admin route ${route}: see GET /_emulator/health, /_emulator/stats, /_emulator/faults, /_emulator/settings` }, 404)
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The emulator's request pipeline: pick the service, read the body once (size-capped),
+ * authenticate, apply injected faults, call the service module, and render every failure in
+ * that service's own error format. Nothing a client sends can make it throw.
+ */
+import { sleep, systemClock } from '../clock.ts'
+import type { Clock, Logger } from '../types.ts'
+import { authenticate } from './auth.ts'
+import { EmulatorFault, type EmulatorService, type ServiceModule, type ServiceRequest } from './context.ts'
+import { faultError, type EmulatorFaults } from './faults.ts'
+import type { KeyStore } from './keys.ts'
+import type { EmulatorOidc } from './oidc.ts'
+import { parseSigV4, type SigV4ParseResult } from './sigv4-verify.ts'
+import type { StatsRecorder } from './stats.ts'
+import { renderStsError, stsParams, wantsJson } from './sts.ts'
+
+/** Everything the router wires together. */
+export interface RouterDeps {
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly keys: KeyStore
+  readonly stats: StatsRecorder
+  readonly faults: EmulatorFaults
+  readonly services: Readonly<Record<EmulatorService, ServiceModule>>
+  readonly oidc: EmulatorOidc
+  readonly admin: (request: Request, url: URL) => Promise<Response>
+  readonly region: string
+  readonly maxBodyBytes: number
+  readonly maxSkewMs: number
+  /** The longest an injected hang lasts when the client does not give up first. */
+  readonly maxHangMs: number
+}
+
+/** The DynamoDB JSON 1.0 target prefix (`X-Amz-Target: DynamoDB_20120810.PutItem`). */
+export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810.'
+
+/**
+ * Which service a request is for: DynamoDB by `X-Amz-Target`; otherwise the SigV4 scope's
+ * service; unsigned, STS when an `Action` is in the query or a form body; S3 for the rest.
+ */
+export function detectService(request: Request, url: URL, parsed: SigV4ParseResult): EmulatorService {
+  const target = request.headers.get('x-amz-target') ?? ''
+  if (target.startsWith('DynamoDB_')) return 'dynamodb'
+  // A malformed signature still names its scope often enough to answer in the right format.
+  const scoped =
+    parsed.kind === 'signed'
+      ? parsed.claim.service
+      : /Credential=[^/,\s]*\/\d{8}\/[^/,\s]*\/([\w-]+)\//.exec(request.headers.get('authorization') ?? '')?.[1] ??
+        /^[^/]*\/\d{8}\/[^/]*\/([\w-]+)\//.exec(url.searchParams.get('X-Amz-Credential') ?? '')?.[1]
+  if (scoped === 'sts' || scoped === 's3' || scoped === 'dynamodb') return scoped
+  if (url.searchParams.has('Action')) return 'sts'
+  const type = (request.headers.get('content-type') ?? '').toLowerCase()
+  if (request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) return 'sts'
+  return 's3'
+}
+
+/** Read a body up to `maxBytes`; undefined when it is larger (the rest is not read). */
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? NaN)
+  if (Number.isFinite(declared) && declared > maxBytes) return undefined
+  if (!request.body) return new Uint8Array(0)
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
+  }
+  const body = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
+}
+
+function tooLarge(service: EmulatorService, maxBytes: number, declared: string | null): EmulatorFault {
+  if (service === 's3') {
+    return new EmulatorFault('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+      ...(declared !== null ? { ProposedSize: declared } : {}),
+      MaxSizeAllowed: String(maxBytes),
+    })
+  }
+  return new EmulatorFault('RequestEntityTooLarge', `Request body exceeds the emulator's maxBodyBytes limit of ${maxBytes} bytes`, 413)
+}
+
+function internal(service: EmulatorService): EmulatorFault {
+  if (service === 'sts') {
+    return new EmulatorFault('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500)
+  }
+  if (service === 'dynamodb') return new EmulatorFault('InternalServerError', 'Internal server error', 500)
+  return new EmulatorFault('InternalError', 'We encountered an internal error. Please try again.', 500)
+}
+
+/** Build the emulator's fetch handler from its parts. */
+export function createRouter(deps: RouterDeps): (request: Request) => Promise<Response> {
+  const render = (service: EmulatorService, fault: EmulatorFault, requestId: string, request: Request): Response => {
+    deps.stats.rejection(fault.code)
+    try {
+      if (service === 'sts') return renderStsError(fault, requestId, wantsJson(request))
+      return deps.services[service].renderError(fault, requestId)
+    } catch (error) {
+      deps.logger.error('emulator: a service failed to render its error', { service, code: fault.code, error: String(error) })
+      return new Response(`${fault.code}: ${fault.message}`, { status: fault.status })
+    }
+  }
+
+  const route = async (request: Request, url: URL, requestId: string): Promise<Response> => {
+    const parsed = parseSigV4(request, url)
+    const service = detectService(request, url, parsed)
+    deps.stats.request(service)
+    const body = await readBodyCapped(request, deps.maxBodyBytes)
+    if (!body) return render(service, tooLarge(service, deps.maxBodyBytes, request.headers.get('content-length')), requestId, request)
+    let action: string | undefined
+    if (service === 'sts') {
+      action = stsParams(url, body, request.headers.get('content-type')).get('Action') ?? undefined
+      if (action) {
+        deps.stats.stsCall(action)
+        deps.stats.operation('sts', action)
+      }
+    } else if (service === 'dynamodb') {
+      const target = request.headers.get('x-amz-target') ?? ''
+      if (target.startsWith(DYNAMODB_TARGET_PREFIX)) {
+        action = target.slice(DYNAMODB_TARGET_PREFIX.length)
+        deps.stats.operation('dynamodb', action)
+      }
+    }
+    try {
+      const now = deps.clock.now()
+      const identity = await authenticate({
+        service,
+        request,
+        url,
+        body,
+        parsed,
+        ...(action !== undefined ? { action } : {}),
+        keys: deps.keys,
+        now,
+        maxSkewMs: deps.maxSkewMs,
+      })
+      const latency = deps.faults.latencyFor(service, action)
+      if (latency > 0) await sleep(latency, request.signal, systemClock).catch(() => {})
+      const fault = deps.faults.pick(service, action)
+      if (fault) {
+        deps.stats.fault(fault)
+        // A hang ends when the client gives up (its signal aborts) or after maxHangMs.
+        if (fault === 'hang') await sleep(deps.maxHangMs, request.signal, systemClock).catch(() => {})
+        return render(service, faultError(service, fault), requestId, request)
+      }
+      const serviceRequest: ServiceRequest = {
+        request,
+        url,
+        body,
+        identity,
+        now: deps.clock.now(),
+        requestId,
+        region: deps.region,
+      }
+      return await deps.services[service].handle(serviceRequest)
+    } catch (error) {
+      if (error instanceof EmulatorFault) return render(service, error, requestId, request)
+      deps.logger.error('emulator: unexpected error in a service', { service, action, error: String(error) })
+      return render(service, internal(service), requestId, request)
+    }
+  }
+
+  return async (request: Request): Promise<Response> => {
+    const requestId = crypto.randomUUID()
+    let url: URL
+    try {
+      url = new URL(request.url)
+    } catch {
+      return new Response('Bad Request', { status: 400 })
+    }
+    try {
+      if (url.pathname.startsWith('/_emulator/') || url.pathname === '/_emulator') {
+        deps.stats.request('admin')
+        return await deps.admin(request, url)
+      }
+      if (url.pathname.startsWith('/_oidc/')) {
+        deps.stats.request('oidc')
+        return await deps.oidc.handle(request, url)
+      }
+      return await route(request, url, requestId)
+    } catch (error) {
+      deps.logger.error('emulator: unexpected error', { path: url.pathname, error: String(error) })
+      return new Response(JSON.stringify({ message: 'Internal emulator error', requestId }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      })
+    }
+  }
+}

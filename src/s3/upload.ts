@@ -1,0 +1,251 @@
+/**
+ * The managed upload: one PutObject for a body that fits in a part, a multipart upload with
+ * parts sent in parallel (bounded) above that. Every part is its own signed request, so each is
+ * signed with the credentials current when it is sent, and an upload may outlive many credential
+ * lifetimes. On failure the multipart upload is aborted, leaving no orphaned parts.
+ */
+import { AwsServiceError, ConfigError } from '../errors.ts'
+import type { Logger } from '../types.ts'
+import { chunkBody, knownSize } from './body.ts'
+import { MAX_PARTS } from './multipart.ts'
+import type {
+  AbortMultipartUploadInput,
+  CompletedPart,
+  CompleteMultipartUploadInput,
+  CompleteMultipartUploadOutput,
+  CreateMultipartUploadInput,
+  CreateMultipartUploadOutput,
+  PutObjectInput,
+  PutObjectOutput,
+  S3ObjectAttributes,
+  UploadInput,
+  UploadOutput,
+  UploadPartInput,
+  UploadPartOutput,
+} from './types.ts'
+
+const MiB = 1024 * 1024
+/** The smallest part S3 accepts, except for the last (S3 multipart upload limits). */
+export const MIN_PART_SIZE: number = 5 * MiB
+/** The largest part S3 accepts. */
+export const MAX_PART_SIZE: number = 5 * 1024 * MiB
+/** The largest object S3 stores (5 TiB). */
+export const MAX_OBJECT_SIZE: number = 5 * 1024 * 1024 * MiB
+/** Default part size of {@link managedUpload} (the AWS SDK v3 `Upload` default is 5 MiB). */
+export const DEFAULT_PART_SIZE: number = 8 * MiB
+/** Default parts in flight at once (as the AWS SDK v3 `Upload`). */
+export const DEFAULT_QUEUE_SIZE = 4
+
+/** The S3 operations a managed upload uses (the client's, or fakes in tests). */
+export interface UploadOperations {
+  putObject(input: PutObjectInput): Promise<PutObjectOutput>
+  createMultipartUpload(input: CreateMultipartUploadInput): Promise<CreateMultipartUploadOutput>
+  uploadPart(input: UploadPartInput): Promise<UploadPartOutput>
+  completeMultipartUpload(
+    input: CompleteMultipartUploadInput,
+  ): Promise<CompleteMultipartUploadOutput>
+  abortMultipartUpload(input: AbortMultipartUploadInput): Promise<void>
+}
+
+/**
+ * The part size for an upload: `requested` (default 8 MiB), validated against S3's limits and
+ * grown when the known total would otherwise need more than 10,000 parts.
+ */
+export function planPartSize(
+  totalSize: number | undefined,
+  requested: number = DEFAULT_PART_SIZE,
+): number {
+  if (!Number.isSafeInteger(requested) || requested < MIN_PART_SIZE || requested > MAX_PART_SIZE) {
+    throw new ConfigError(
+      `S3.upload: partSize ${requested} is outside S3's part limits: use ${MIN_PART_SIZE} (5 MiB) to ${MAX_PART_SIZE} (5 GiB) bytes`,
+      { key: 'partSize' },
+    )
+  }
+  if (totalSize === undefined) return requested
+  if (totalSize > MAX_OBJECT_SIZE) {
+    throw new ConfigError(
+      `S3.upload: the body is ${totalSize} bytes, more than S3's 5 TiB object limit`,
+      { key: 'Body' },
+    )
+  }
+  return Math.max(requested, Math.ceil(totalSize / MAX_PARTS))
+}
+
+/** The byte ranges of each part of a body of `totalSize` bytes (for planning and tests). */
+export function planParts(
+  totalSize: number,
+  partSize: number,
+): { PartNumber: number; start: number; end: number }[] {
+  const parts: { PartNumber: number; start: number; end: number }[] = []
+  for (let start = 0, n = 1; start < totalSize; start += partSize, n++) {
+    parts.push({ PartNumber: n, start, end: Math.min(totalSize, start + partSize) })
+  }
+  return parts
+}
+
+function attributesOf(input: UploadInput): S3ObjectAttributes {
+  const {
+    Bucket: _b,
+    Key: _k,
+    Body: _body,
+    ContentLength: _l,
+    partSize: _p,
+    queueSize: _q,
+    onProgress: _o,
+    signal: _s,
+    ...attributes
+  } = input
+  return attributes
+}
+
+interface NumberedPart {
+  readonly PartNumber: number
+  readonly data: Uint8Array
+}
+
+/**
+ * Upload a body of any size. Bodies that fit in one part go up with one PutObject; larger ones
+ * as a multipart upload with up to `queueSize` parts in flight, reading the body only as fast as
+ * parts are sent (memory stays near `queueSize * partSize`). A failed part is retried by the
+ * request layer; if it still fails, or `signal` aborts, the upload is aborted and the first
+ * error rethrown.
+ */
+export async function managedUpload(
+  ops: UploadOperations,
+  input: UploadInput,
+  options: { readonly location: (bucket: string, key: string) => string; readonly logger: Logger },
+): Promise<UploadOutput> {
+  const { Bucket, Key } = input
+  const total = knownSize(input.Body, input.ContentLength)
+  const partSize = planPartSize(total, input.partSize)
+  const queueSize = input.queueSize ?? DEFAULT_QUEUE_SIZE
+  if (!Number.isSafeInteger(queueSize) || queueSize < 1) {
+    throw new ConfigError(`S3.upload: queueSize ${queueSize} must be a whole number >= 1`, {
+      key: 'queueSize',
+    })
+  }
+  const attributes = attributesOf(input)
+  const controller = new AbortController()
+  const signal = input.signal
+    ? AbortSignal.any([input.signal, controller.signal])
+    : controller.signal
+  const chunks = chunkBody(input.Body, partSize, signal)
+  const first = await chunks.next()
+  const progress = (loaded: number, part: number): void =>
+    input.onProgress?.({ loaded, ...(total === undefined ? {} : { total }), part, Bucket, Key })
+
+  if (first.done || first.value.last) {
+    const data = first.done ? new Uint8Array(0) : first.value.data
+    // Finish the reader: releases a stream's lock and the abort listener.
+    await chunks.return(undefined)
+    const out = await ops.putObject({
+      ...attributes,
+      Bucket,
+      Key,
+      Body: data,
+      ...(input.signal ? { signal: input.signal } : {}),
+    })
+    progress(data.length, 1)
+    return { Bucket, Key, ...out, Location: options.location(Bucket, Key) }
+  }
+
+  const created = await ops.createMultipartUpload({
+    ...attributes,
+    Bucket,
+    Key,
+    ...(input.signal ? { signal: input.signal } : {}),
+  })
+  const UploadId = created.UploadId
+  if (!UploadId) {
+    throw new AwsServiceError('the answer carried no UploadId', {
+      service: 'S3',
+      operation: 'CreateMultipartUpload',
+      code: 'InvalidResponse',
+      status: 200,
+    })
+  }
+
+  async function* numbered(): AsyncGenerator<NumberedPart> {
+    yield { PartNumber: 1, data: (first.value as { data: Uint8Array }).data }
+    let PartNumber = 2
+    for await (const chunk of chunks) {
+      if (PartNumber > MAX_PARTS) {
+        throw new ConfigError(
+          `S3.upload: the stream needs more than ${MAX_PARTS} parts of ${partSize} bytes: pass a larger partSize`,
+          { key: 'partSize' },
+        )
+      }
+      yield { PartNumber: PartNumber++, data: chunk.data }
+    }
+  }
+  const source = numbered()
+  const parts: CompletedPart[] = []
+  let loaded = 0
+  let failure: { error: unknown } | undefined
+  const aborted = new Promise<IteratorResult<NumberedPart>>((resolve) => {
+    const stop = (): void => resolve({ done: true, value: undefined })
+    signal.addEventListener('abort', stop, { once: true })
+  })
+
+  const worker = async (): Promise<void> => {
+    while (!failure) {
+      // Racing the abort: a stream read may wait on its producer long after a part failed.
+      const next = await Promise.race([source.next(), aborted])
+      if (next.done || failure) return
+      const { PartNumber, data } = next.value
+      const out = await ops.uploadPart({ Bucket, Key, UploadId, PartNumber, Body: data, signal })
+      if (!out.ETag) {
+        throw new AwsServiceError(`part ${PartNumber} was answered without an ETag`, {
+          service: 'S3',
+          operation: 'UploadPart',
+          code: 'InvalidResponse',
+          status: 200,
+        })
+      }
+      parts.push({ ETag: out.ETag, PartNumber })
+      loaded += data.length
+      progress(loaded, PartNumber)
+    }
+  }
+  const fail = (error: unknown): void => {
+    if (failure) return
+    failure = { error: input.signal?.aborted ? input.signal.reason : error }
+    controller.abort(error)
+  }
+  await Promise.all(Array.from({ length: queueSize }, () => worker().catch(fail)))
+  if (input.signal?.aborted) fail(input.signal.reason)
+
+  if (!failure) {
+    try {
+      const done = await ops.completeMultipartUpload({
+        Bucket,
+        Key,
+        UploadId,
+        MultipartUpload: { Parts: parts },
+        ...(input.signal ? { signal: input.signal } : {}),
+      })
+      return {
+        Bucket,
+        Key,
+        ...(done.ETag ? { ETag: done.ETag } : {}),
+        ...(done.VersionId ? { VersionId: done.VersionId } : {}),
+        Location: done.Location ?? options.location(Bucket, Key),
+      }
+    } catch (error) {
+      fail(error)
+    }
+  }
+  // Abort without the caller's signal: it may be the reason we are here, and S3 must still be
+  // told, or the parts stay (and are billed) until a lifecycle rule removes them.
+  try {
+    await ops.abortMultipartUpload({ Bucket, Key, UploadId })
+  } catch (abortError) {
+    options.logger.warn('S3 upload failed and aborting its multipart upload failed too', {
+      bucket: Bucket,
+      key: Key,
+      uploadId: UploadId,
+      error: abortError instanceof Error ? abortError.message : String(abortError),
+    })
+  }
+  throw (failure as { error: unknown }).error
+}

@@ -1,0 +1,147 @@
+/**
+ * Cross-check with a client no one here wrote: what this DynamoDB client writes, Debian's
+ * python3-boto3 reads back identically, and the reverse. The emulator is served on 127.0.0.1:0
+ * and both clients talk real HTTP to it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createDynamoDbClient } from '../../src/dynamodb/client.ts'
+import type { DynamoDbClient } from '../../src/dynamodb/client.ts'
+import { unmarshall } from '../../src/dynamodb/marshall.ts'
+import { createEmulator } from '../../src/emulator/emulator.ts'
+import { serveEmulator } from '../../src/emulator/index.ts'
+import type { ServedEmulator } from '../../src/emulator/index.ts'
+import { debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
+
+const python = debianBoto3Python()
+
+// boto3's low-level client speaks AttributeValues with `bytes` for B/BS; the JSON between the
+// processes carries those as base64.
+const SCRIPT = `
+import base64, json, os, sys, boto3
+client = boto3.client('dynamodb', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1')
+def to_json(v):
+    if isinstance(v, dict):
+        return {k: (base64.b64encode(x).decode() if k == 'B' else
+                    [base64.b64encode(b).decode() for b in x] if k == 'BS' else to_json(x))
+                for k, x in v.items()}
+    if isinstance(v, list):
+        return [to_json(x) for x in v]
+    return v
+def from_json(v):
+    if isinstance(v, dict):
+        return {k: (base64.b64decode(x) if k == 'B' else
+                    [base64.b64decode(b) for b in x] if k == 'BS' else from_json(x))
+                for k, x in v.items()}
+    if isinstance(v, list):
+        return [from_json(x) for x in v]
+    return v
+op, arg = sys.argv[1], json.loads(sys.argv[2])
+if op == 'get':
+    print(json.dumps(to_json(client.get_item(TableName='items', Key=from_json(arg), ConsistentRead=True)['Item'])))
+else:
+    client.put_item(TableName='items', Item=from_json(arg))
+    print('{}')
+`
+
+describe.skipIf(python === undefined)("interop with Debian's python3-boto3", () => {
+  let served: ServedEmulator
+  let home: string
+  let ddb: DynamoDbClient
+
+  // Asynchronous: the emulator serves from this very process, so a blocking spawn would deadlock.
+  const boto3 = (op: 'get' | 'put', arg: unknown): Promise<any> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(python!, ['-c', SCRIPT, op, JSON.stringify(arg)], {
+        env: isolatedAwsEnv(home, {
+          ENDPOINT: served.url,
+          AWS_ACCESS_KEY_ID: served.env.AWS_ACCESS_KEY_ID!,
+          AWS_SECRET_ACCESS_KEY: served.env.AWS_SECRET_ACCESS_KEY!,
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+      child.on('error', reject)
+      child.on(
+        'close',
+        (code) =>
+          code === 0
+            ? resolve(JSON.parse(stdout))
+            : reject(new Error(`boto3 ${op} exited ${code}: ${stderr}`)),
+      )
+    })
+
+  beforeAll(async () => {
+    const emulator = createEmulator()
+    served = await serveEmulator(emulator)
+    home = mkdtempSync(join(tmpdir(), 'ddb-interop-'))
+    ddb = createDynamoDbClient({
+      region: 'us-east-1',
+      credentials: emulator.baseCredentials,
+      endpoint: served.url,
+      env: {},
+    })
+    await ddb.createTable({
+      TableName: 'items',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    })
+  })
+
+  afterAll(async () => {
+    await served?.close()
+    if (home) rmSync(home, { recursive: true, force: true })
+  })
+
+  test('what this client writes, boto3 reads back identically', { timeout: 30_000 }, async () => {
+    const item = {
+      pk: 'ours',
+      s: 'héllo ✓',
+      n: -42.5,
+      big: 2n ** 80n,
+      t: true,
+      nil: null,
+      bin: new Uint8Array([0, 1, 2, 253, 254, 255]),
+      ss: new Set(['a', 'b']),
+      ns: new Set([1, 2.5]),
+      bs: new Set([new Uint8Array([1]), new Uint8Array([2, 3])]),
+      list: ['x', 1, [null, { deep: new Set(['y']) }]],
+      map: { nested: { n: 0 } },
+    }
+    await ddb.putItem({ TableName: 'items', Item: item })
+    const read = await boto3('get', { pk: { S: 'ours' } })
+    expect(read.bin).toEqual({ B: 'AAEC/f7/' })
+    expect(read.big).toEqual({ N: '1208925819614629174706176' })
+    expect(read.s).toEqual({ S: 'héllo ✓' })
+    expect(unmarshall(read)).toEqual(item)
+  })
+
+  test('what boto3 writes, this client reads back identically', { timeout: 30_000 }, async () => {
+    await boto3('put', {
+      pk: { S: 'theirs' },
+      n: { N: '12345678901234567890' },
+      d: { N: '0.25' },
+      bin: { B: 'AAEC/f7/' },
+      bs: { BS: ['AQ==', 'AgM='] },
+      ns: { NS: ['1', '-3'] },
+      l: { L: [{ S: 'x' }, { BOOL: false }, { NULL: true }, { M: { k: { SS: ['p', 'q'] } } }] },
+    })
+    const { Item } = await ddb.getItem({ TableName: 'items', Key: { pk: 'theirs' } })
+    expect(Item).toEqual({
+      pk: 'theirs',
+      n: 12345678901234567890n,
+      d: 0.25,
+      bin: new Uint8Array([0, 1, 2, 253, 254, 255]),
+      bs: new Set([new Uint8Array([1]), new Uint8Array([2, 3])]),
+      ns: new Set([1, -3]),
+      l: ['x', false, null, { k: new Set(['p', 'q']) }],
+    })
+  })
+})
