@@ -9,11 +9,12 @@
  */
 import { resolveEndpoint, resolveRegion } from './aws/endpoints.ts'
 import type { Env } from './aws/endpoints.ts'
-import { createAwsClient } from './aws/request.ts'
+import { createAwsClient, sharedClock } from './aws/request.ts'
 import type { AwsClient } from './aws/request.ts'
 import { parseXml, xmlChild, xmlPath, xmlText } from './aws/xml.ts'
 import type { XmlElement } from './aws/xml.ts'
 import { lazyDefaultCredentials } from './credentials/lazy-default.ts'
+import { AwsServiceError } from './errors.ts'
 import { getPlatform } from './platform.ts'
 import {
   validateAssumeRoleExtras,
@@ -32,7 +33,7 @@ import type {
   GetCallerIdentityOutput,
   Params,
 } from './sts-wire.ts'
-import type { Clock, CredentialsInput, FetchLike, Logger } from './types.ts'
+import type { Clock, CredentialsInput, FetchLike, Logger, Timer } from './types.ts'
 
 export type { StsPolicyDescriptor, StsTag } from './sts-validate.ts'
 export { accountIdFromArn } from './sts-wire.ts'
@@ -143,6 +144,32 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
     credentials: { accessKeyId: 'unsigned', secretAccessKey: 'unsigned' },
   })
 
+  // The body of a 2xx answer is read under the same per-attempt limit, so a response that
+  // stalls mid-body cannot hang a credential refresh.
+  const clock = options.clock ?? sharedClock
+  const readBody = async (response: Response, action: string): Promise<string> => {
+    let timer: Timer | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = clock.setTimer(() => {
+        void response.body?.cancel().catch(() => {})
+        reject(
+          new AwsServiceError(`response body not received within ${base.timeoutMs} ms`, {
+            service: 'STS',
+            operation: action,
+            code: 'TimeoutError',
+            status: 0,
+            retryable: true,
+          }),
+        )
+      }, base.timeoutMs)
+    })
+    try {
+      return await Promise.race([response.text(), timedOut])
+    } finally {
+      timer?.cancel()
+    }
+  }
+
   const call = async (
     aws: AwsClient,
     action: string,
@@ -156,7 +183,7 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
       ...(signal ? { signal } : {}),
       ...(unsigned ? { unsigned: true } : {}),
     })
-    const text = await response.text()
+    const text = await readBody(response, action)
     let root: XmlElement
     try {
       root = parseXml(text)

@@ -170,6 +170,20 @@ describe('STS client (fake fetch)', () => {
       )
   })
 
+  test('a 2xx body that stalls is a TimeoutError after timeoutMs', async () => {
+    const clock = createManualClock(START)
+    const stalled = new Response(new ReadableStream({ start: () => {} }), { status: 200 })
+    const fake = fakeFetch(stalled)
+    const sts = createStsClient({ credentials: base, fetch: fake.fetch, clock, env: {}, timeoutMs: 1000 })
+    const pending = failure(sts.getCallerIdentity())
+    await clock.settle()
+    await clock.advance(1000)
+    const error = (await pending) as AwsServiceError
+    expect(error.message).toBe('STS.GetCallerIdentity: TimeoutError: response body not received within 1000 ms')
+    expect(error.retryable).toBe(true)
+    expect(clock.pendingTimers).toBe(0)
+  })
+
   test('endpoint and region from the environment', () => {
     expect(createStsClient({ env: {}, credentials: base }).endpoint).toBe(
       'https://sts.us-east-1.amazonaws.com',

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod'
 import type { EmulatorSettings } from './context.ts'
-import { FAULT_KINDS, type EmulatorFaults } from './faults.ts'
+import { type EmulatorFaults, FAULT_KINDS } from './faults.ts'
 import type { StatsRecorder } from './stats.ts'
 
 /** What the admin API reads and changes. */
@@ -37,7 +37,10 @@ const settingsInput = z.strictObject({
 })
 
 function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  })
 }
 
 async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
@@ -77,7 +80,9 @@ export function createAdmin(deps: AdminDeps): (request: Request, url: URL) => Pr
       case 'POST /_emulator/faults': {
         const input = await readJson(request, faultInput)
         if (input instanceof Response) return input
-        const k = 'kind' in input ? (input.kind as (typeof FAULT_KINDS)[number] | undefined) : undefined
+        const k = 'kind' in input
+          ? (input.kind as (typeof FAULT_KINDS)[number] | undefined)
+          : undefined
         if ('count' in input) deps.faults.failNext(input.target, input.count, k)
         else if ('rate' in input) deps.faults.setFailureRate(input.target, input.rate, k)
         else deps.faults.setLatency(input.latencyMs, input.target)
@@ -90,15 +95,22 @@ export function createAdmin(deps: AdminDeps): (request: Request, url: URL) => Pr
       case 'PUT /_emulator/settings': {
         const input = await readJson(request, settingsInput)
         if (input instanceof Response) return input
-        if (input.dynamodbUnprocessedPerBatch !== undefined) deps.settings.dynamodbUnprocessedPerBatch = input.dynamodbUnprocessedPerBatch
-        if (input.lifetimeSeconds !== undefined) deps.setLifetimeSeconds(input.lifetimeSeconds ?? undefined)
+        if (input.dynamodbUnprocessedPerBatch !== undefined) {
+          deps.settings.dynamodbUnprocessedPerBatch = input.dynamodbUnprocessedPerBatch
+        }
+        if (input.lifetimeSeconds !== undefined) {
+          deps.setLifetimeSeconds(input.lifetimeSeconds ?? undefined)
+        }
         return json(settingsView())
       }
       case 'POST /_emulator/forget-temporary-credentials':
         deps.forgetTemporaryCredentials()
         return json({ ok: true })
       default:
-        return json({ error: `No admin route ${route}: see GET /_emulator/health, /_emulator/stats, /_emulator/faults, /_emulator/settings` }, 404)
+        return json({
+          error:
+            `No admin route ${route}: see GET /_emulator/health, /_emulator/stats, /_emulator/faults, /_emulator/settings`,
+        }, 404)
     }
   }
 }

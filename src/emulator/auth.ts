@@ -11,14 +11,17 @@ import {
   formatAmzDate,
   QUERY_AUTH_REQUIRED,
   sha256Hex,
-  UNSIGNED_PAYLOAD,
-  verifySigV4,
   type SigV4Claim,
   type SigV4ParseResult,
+  UNSIGNED_PAYLOAD,
+  verifySigV4,
 } from './sigv4-verify.ts'
 
 /** STS actions AWS accepts without a signature. */
-export const UNSIGNED_STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'])
+export const UNSIGNED_STS_ACTIONS: ReadonlySet<string> = new Set([
+  'AssumeRoleWithWebIdentity',
+  'AssumeRoleWithSAML',
+])
 
 /** Everything {@link authenticate} needs about one request. */
 export interface AuthInput {
@@ -43,7 +46,11 @@ const S3_SIGNATURE_MESSAGE =
 const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.'
 const EXPIRED_TOKEN_MESSAGE = 'The security token included in the request is expired'
 
-function signatureFault(service: EmulatorService, message: string, extra: Record<string, string> = {}): EmulatorFault {
+function signatureFault(
+  service: EmulatorService,
+  message: string,
+  extra: Record<string, string> = {},
+): EmulatorFault {
   if (service === 'sts') return new EmulatorFault('SignatureDoesNotMatch', message, 403)
   if (service === 'dynamodb') return new EmulatorFault('InvalidSignatureException', message, 400)
   return new EmulatorFault('SignatureDoesNotMatch', message, 403, extra)
@@ -54,27 +61,46 @@ function malformed(service: EmulatorService, presigned: boolean, message: string
   if (service === 'dynamodb') return new EmulatorFault('IncompleteSignatureException', message, 400)
   return presigned
     ? new EmulatorFault('AuthorizationQueryParametersError', message, 400)
-    : new EmulatorFault('AuthorizationHeaderMalformed', `The authorization header is malformed; ${message}`, 400)
+    : new EmulatorFault(
+      'AuthorizationHeaderMalformed',
+      `The authorization header is malformed; ${message}`,
+      400,
+    )
 }
 
 function unknownKey(service: EmulatorService, accessKeyId: string): EmulatorFault {
-  if (service === 'sts') return new EmulatorFault('InvalidClientTokenId', INVALID_TOKEN_MESSAGE, 403)
-  if (service === 'dynamodb') return new EmulatorFault('UnrecognizedClientException', INVALID_TOKEN_MESSAGE, 400)
-  return new EmulatorFault('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, {
-    AWSAccessKeyId: accessKeyId,
-  })
+  if (service === 'sts') {
+    return new EmulatorFault('InvalidClientTokenId', INVALID_TOKEN_MESSAGE, 403)
+  }
+  if (service === 'dynamodb') {
+    return new EmulatorFault('UnrecognizedClientException', INVALID_TOKEN_MESSAGE, 400)
+  }
+  return new EmulatorFault(
+    'InvalidAccessKeyId',
+    'The AWS Access Key Id you provided does not exist in our records.',
+    403,
+    {
+      AWSAccessKeyId: accessKeyId,
+    },
+  )
 }
 
 function badToken(service: EmulatorService, accessKeyId: string, missing: boolean): EmulatorFault {
   if (service === 's3') {
-    return missing ? unknownKey(service, accessKeyId) : new EmulatorFault('InvalidToken', 'The provided token is malformed or otherwise invalid.', 400)
+    return missing ? unknownKey(service, accessKeyId) : new EmulatorFault(
+      'InvalidToken',
+      'The provided token is malformed or otherwise invalid.',
+      400,
+    )
   }
   return unknownKey(service, accessKeyId)
 }
 
 function expired(service: EmulatorService): EmulatorFault {
   if (service === 'sts') return new EmulatorFault('ExpiredToken', EXPIRED_TOKEN_MESSAGE, 403)
-  if (service === 'dynamodb') return new EmulatorFault('ExpiredTokenException', EXPIRED_TOKEN_MESSAGE, 400)
+  if (service === 'dynamodb') {
+    return new EmulatorFault('ExpiredTokenException', EXPIRED_TOKEN_MESSAGE, 400)
+  }
   return new EmulatorFault('ExpiredToken', 'The provided token has expired.', 400)
 }
 
@@ -85,7 +111,9 @@ function checkTime(input: AuthInput, claim: SigV4Claim): void {
     const expiresAt = claim.timeMs + (claim.expiresSeconds ?? 0) * 1000
     if (service === 's3') {
       if (claim.expiresSeconds === undefined) throw malformed(service, true, QUERY_AUTH_REQUIRED)
-      if (claim.timeMs > now + maxSkewMs) throw new EmulatorFault('AccessDenied', 'Request is not valid yet', 403)
+      if (claim.timeMs > now + maxSkewMs) {
+        throw new EmulatorFault('AccessDenied', 'Request is not valid yet', 403)
+      }
       if (now >= expiresAt) {
         throw new EmulatorFault('AccessDenied', 'Request has expired', 403, {
           'X-Amz-Expires': String(claim.expiresSeconds ?? 0),
@@ -96,7 +124,10 @@ function checkTime(input: AuthInput, claim: SigV4Claim): void {
       return
     }
     if (now >= expiresAt) {
-      throw signatureFault(service, `Signature expired: ${formatAmzDate(expiresAt)} is now earlier than ${formatAmzDate(now)}.`)
+      throw signatureFault(
+        service,
+        `Signature expired: ${formatAmzDate(expiresAt)} is now earlier than ${formatAmzDate(now)}.`,
+      )
     }
     if (claim.timeMs <= now + maxSkewMs) return
   }
@@ -104,18 +135,26 @@ function checkTime(input: AuthInput, claim: SigV4Claim): void {
   if (Math.abs(skew) <= maxSkewMs) return
   if (service === 's3') {
     // S3 returns RequestTimeTooSkewed with these diagnostic elements (S3 ErrorResponses).
-    throw new EmulatorFault('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403, {
-      RequestTime: claim.amzDate,
-      ServerTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      MaxAllowedSkewMilliseconds: String(maxSkewMs),
-    })
+    throw new EmulatorFault(
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+      403,
+      {
+        RequestTime: claim.amzDate,
+        ServerTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        MaxAllowedSkewMilliseconds: String(maxSkewMs),
+      },
+    )
   }
   // STS and DynamoDB phrase it "Signature expired: <date> is now earlier than <now - 5 min>
   // (<now> - 5 min.)", or "Signature not yet current" for dates ahead of the server.
-  const message =
-    skew > 0
-      ? `Signature expired: ${claim.amzDate} is now earlier than ${formatAmzDate(now - maxSkewMs)} (${formatAmzDate(now)} - ${minutes} min.)`
-      : `Signature not yet current: ${claim.amzDate} is still later than ${formatAmzDate(now + maxSkewMs)} (${formatAmzDate(now)} + ${minutes} min.)`
+  const message = skew > 0
+    ? `Signature expired: ${claim.amzDate} is now earlier than ${formatAmzDate(now - maxSkewMs)} (${
+      formatAmzDate(now)
+    } - ${minutes} min.)`
+    : `Signature not yet current: ${claim.amzDate} is still later than ${
+      formatAmzDate(now + maxSkewMs)
+    } (${formatAmzDate(now)} + ${minutes} min.)`
   throw signatureFault(service, message)
 }
 
@@ -125,7 +164,11 @@ async function payloadHash(input: AuthInput, claim: SigV4Claim): Promise<string>
   if (claim.presigned && service === 's3') return header ?? UNSIGNED_PAYLOAD
   if (header === null) {
     if (service === 's3') {
-      throw new EmulatorFault('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', 400)
+      throw new EmulatorFault(
+        'InvalidRequest',
+        'Missing required header for this request: x-amz-content-sha256',
+        400,
+      )
     }
     return sha256Hex(body)
   }
@@ -134,10 +177,15 @@ async function payloadHash(input: AuthInput, claim: SigV4Claim): Promise<string>
     const computed = await sha256Hex(body)
     if (computed === header) return header
     if (service === 's3') {
-      throw new EmulatorFault('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400, {
-        ClientComputedContentSHA256: header,
-        S3ComputedContentSHA256: computed,
-      })
+      throw new EmulatorFault(
+        'XAmzContentSHA256Mismatch',
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        400,
+        {
+          ClientComputedContentSHA256: header,
+          S3ComputedContentSHA256: computed,
+        },
+      )
     }
     throw signatureFault(service, STS_SIGNATURE_MESSAGE)
   }
@@ -158,10 +206,22 @@ async function payloadHash(input: AuthInput, claim: SigV4Claim): Promise<string>
 export async function authenticate(input: AuthInput): Promise<EmulatorIdentity | undefined> {
   const { service, parsed } = input
   if (parsed.kind === 'unsigned') {
-    if (service === 'sts' && input.action !== undefined && UNSIGNED_STS_ACTIONS.has(input.action)) return undefined
-    if (service === 'sts') throw new EmulatorFault('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)
+    if (service === 'sts' && input.action !== undefined && UNSIGNED_STS_ACTIONS.has(input.action)) {
+      return undefined
+    }
+    if (service === 'sts') {
+      throw new EmulatorFault(
+        'MissingAuthenticationToken',
+        'Request is missing Authentication Token',
+        403,
+      )
+    }
     if (service === 'dynamodb') {
-      throw new EmulatorFault('MissingAuthenticationTokenException', 'Request is missing Authentication Token', 400)
+      throw new EmulatorFault(
+        'MissingAuthenticationTokenException',
+        'Request is missing Authentication Token',
+        400,
+      )
     }
     throw new EmulatorFault('AccessDenied', 'Access Denied', 403)
   }
@@ -169,7 +229,11 @@ export async function authenticate(input: AuthInput): Promise<EmulatorIdentity |
   const claim = parsed.claim
   if (claim.service !== service) {
     if (service === 's3') {
-      throw malformed(service, claim.presigned, `incorrect service "${claim.service}". This endpoint belongs to "s3".`)
+      throw malformed(
+        service,
+        claim.presigned,
+        `incorrect service "${claim.service}". This endpoint belongs to "s3".`,
+      )
     }
     throw signatureFault(service, `Credential should be scoped to correct service: '${service}'. `)
   }
@@ -179,16 +243,26 @@ export async function authenticate(input: AuthInput): Promise<EmulatorIdentity |
     if (claim.sessionToken !== undefined) throw badToken(service, claim.accessKeyId, false)
   } else {
     if (claim.sessionToken === undefined) throw badToken(service, claim.accessKeyId, true)
-    if (!constantTimeEqual(claim.sessionToken, record.sessionToken)) throw badToken(service, claim.accessKeyId, false)
+    if (!constantTimeEqual(claim.sessionToken, record.sessionToken)) {
+      throw badToken(service, claim.accessKeyId, false)
+    }
   }
   const session = record.identity.session
   // The key stops working at its Expiration instant, not a millisecond later.
   if (session && input.now >= session.expiration) throw expired(service)
   if (claim.scopeDate !== claim.amzDate.slice(0, 8)) {
-    if (service === 's3') throw malformed(service, claim.presigned, 'Invalid credential date. Date is not the same as X-Amz-Date.')
+    if (service === 's3') {
+      throw malformed(
+        service,
+        claim.presigned,
+        'Invalid credential date. Date is not the same as X-Amz-Date.',
+      )
+    }
     throw signatureFault(
       service,
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${claim.scopeDate}' != '${claim.amzDate.slice(0, 8)}', from '${claim.amzDate}'.`,
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${claim.scopeDate}' != '${
+        claim.amzDate.slice(0, 8)
+      }', from '${claim.amzDate}'.`,
     )
   }
   checkTime(input, claim)

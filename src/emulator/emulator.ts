@@ -9,7 +9,12 @@ import { createAdmin } from './admin.ts'
 import type { EmulatorSettings } from './context.ts'
 import { createDynamoDbService } from './dynamodb.ts'
 import { createFaults, type EmulatorFaults } from './faults.ts'
-import { createKeyStore, randomAccessKeyId, randomSecretAccessKey, type BaseKeyPair } from './keys.ts'
+import {
+  type BaseKeyPair,
+  createKeyStore,
+  randomAccessKeyId,
+  randomSecretAccessKey,
+} from './keys.ts'
 import { createOidcIssuer, type EmulatorOidc, type OidcOptions } from './oidc.ts'
 import { createRouter } from './router.ts'
 import { createS3Service } from './s3.ts'
@@ -89,13 +94,20 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const accountId = options.accountId ?? '123456789012'
   const region = options.region ?? 'us-east-1'
   const logger = options.logger ?? silentLogger
-  if (options.lifetimeSeconds !== undefined && !(Number.isInteger(options.lifetimeSeconds) && options.lifetimeSeconds >= 1)) {
-    throw new RangeError(`createEmulator: lifetimeSeconds must be a whole number >= 1, got ${options.lifetimeSeconds}`)
+  if (
+    options.lifetimeSeconds !== undefined &&
+    !(Number.isInteger(options.lifetimeSeconds) && options.lifetimeSeconds >= 1)
+  ) {
+    throw new RangeError(
+      `createEmulator: lifetimeSeconds must be a whole number >= 1, got ${options.lifetimeSeconds}`,
+    )
   }
   let lifetimeSeconds = options.lifetimeSeconds
-  const baseKeys = options.baseKeys?.length
-    ? options.baseKeys
-    : [{ accessKeyId: randomAccessKeyId('AKIA'), secretAccessKey: randomSecretAccessKey(), userName: 'emulator' }]
+  const baseKeys = options.baseKeys?.length ? options.baseKeys : [{
+    accessKeyId: randomAccessKeyId('AKIA'),
+    secretAccessKey: randomSecretAccessKey(),
+    userName: 'emulator',
+  }]
   const keys = createKeyStore(accountId, baseKeys)
   const stats = createStats()
   const faults = createFaults(options.random)
@@ -142,8 +154,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const first = baseKeys[0]!
   return {
     handler,
-    fetch: (input, init) => handler(input instanceof Request && init === undefined ? input : new Request(input, init)),
-    baseCredentials: { accessKeyId: first.accessKeyId, secretAccessKey: first.secretAccessKey, accountId },
+    fetch: (input, init) =>
+      handler(input instanceof Request && init === undefined ? input : new Request(input, init)),
+    baseCredentials: {
+      accessKeyId: first.accessKeyId,
+      secretAccessKey: first.secretAccessKey,
+      accountId,
+    },
     accountId,
     region,
     stats: () => stats.snapshot(),

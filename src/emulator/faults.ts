@@ -46,7 +46,8 @@ export interface EmulatorFaults {
 }
 
 function matches(target: string, service: string, action: string | undefined): boolean {
-  return target === '*' || target === service || (action !== undefined && (target === action || target === `${service}:${action}`))
+  return target === '*' || target === service ||
+    (action !== undefined && (target === action || target === `${service}:${action}`))
 }
 
 /** Fault controls; `random` (default `Math.random`) decides rate-based failures. */
@@ -56,16 +57,22 @@ export function createFaults(random: () => number = Math.random): EmulatorFaults
   const latency = new Map<string, number>()
   return {
     failNext(target, count, kind = 'throttle') {
-      if (!Number.isInteger(count) || count < 0) throw new RangeError(`failNext: count must be a whole number >= 0, got ${count}`)
+      if (!Number.isInteger(count) || count < 0) {
+        throw new RangeError(`failNext: count must be a whole number >= 0, got ${count}`)
+      }
       if (count > 0) countdowns.push({ target, kind, remaining: count })
     },
     setFailureRate(target, rate, kind = 'error') {
-      if (!(rate >= 0 && rate <= 1)) throw new RangeError(`setFailureRate: rate must be between 0 and 1, got ${rate}`)
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new RangeError(`setFailureRate: rate must be between 0 and 1, got ${rate}`)
+      }
       if (rate === 0) rates.delete(target)
       else rates.set(target, { kind, rate })
     },
     setLatency(ms, target = '*') {
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`setLatency: ms must be >= 0, got ${ms}`)
+      if (!(ms >= 0) || !Number.isFinite(ms)) {
+        throw new RangeError(`setLatency: ms must be >= 0, got ${ms}`)
+      }
       if (ms === 0) latency.delete(target)
       else latency.set(target, ms)
     },
@@ -110,16 +117,38 @@ export function createFaults(random: () => number = Math.random): EmulatorFaults
 export function faultError(service: EmulatorService, kind: FaultKind): EmulatorFault {
   if (kind === 'throttle') {
     if (service === 'sts') return new EmulatorFault('Throttling', 'Rate exceeded', 400)
-    if (service === 'dynamodb') return new EmulatorFault('ThrottlingException', 'Rate of requests exceeds the allowed throughput.', 400)
+    if (service === 'dynamodb') {
+      return new EmulatorFault(
+        'ThrottlingException',
+        'Rate of requests exceeds the allowed throughput.',
+        400,
+      )
+    }
     return new EmulatorFault('SlowDown', 'Please reduce your request rate.', 503)
   }
   if (kind === 'hang') {
-    if (service === 's3') return new EmulatorFault('ServiceUnavailable', 'Service is unable to handle request.', 503)
-    return new EmulatorFault('ServiceUnavailable', 'Service unavailable (the emulator ended an injected hang).', 503)
+    if (service === 's3') {
+      return new EmulatorFault('ServiceUnavailable', 'Service is unable to handle request.', 503)
+    }
+    return new EmulatorFault(
+      'ServiceUnavailable',
+      'Service unavailable (the emulator ended an injected hang).',
+      503,
+    )
   }
   if (service === 'sts') {
-    return new EmulatorFault('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500)
+    return new EmulatorFault(
+      'InternalFailure',
+      'The request processing has failed because of an unknown error, exception or failure.',
+      500,
+    )
   }
-  if (service === 'dynamodb') return new EmulatorFault('InternalServerError', 'Internal server error', 500)
-  return new EmulatorFault('InternalError', 'We encountered an internal error. Please try again.', 500)
+  if (service === 'dynamodb') {
+    return new EmulatorFault('InternalServerError', 'Internal server error', 500)
+  }
+  return new EmulatorFault(
+    'InternalError',
+    'We encountered an internal error. Please try again.',
+    500,
+  )
 }

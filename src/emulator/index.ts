@@ -47,7 +47,10 @@ export interface ServedEmulator {
 }
 
 /** Serve `emulator` on 127.0.0.1:`port` (default 0: any free port). */
-export async function serveEmulator(emulator: Emulator, options: { readonly port?: number } = {}): Promise<ServedEmulator> {
+export async function serveEmulator(
+  emulator: Emulator,
+  options: { readonly port?: number } = {},
+): Promise<ServedEmulator> {
   const served = await serve(emulator.handler, { port: options.port ?? 0 })
   return {
     url: served.url,

@@ -117,10 +117,15 @@ export function createKeyStore(accountId: string, baseKeys: readonly BaseKeyPair
         identity: {
           accessKeyId,
           accountId: request.roleAccountId,
-          arn: `arn:aws:sts::${request.roleAccountId}:assumed-role/${request.roleName}/${request.sessionName}`,
+          arn:
+            `arn:aws:sts::${request.roleAccountId}:assumed-role/${request.roleName}/${request.sessionName}`,
           userId: `${roleId(request.roleArn)}:${request.sessionName}`,
           kind: 'assumed-role',
-          session: { roleArn: request.roleArn, sessionName: request.sessionName, expiration: request.expiration },
+          session: {
+            roleArn: request.roleArn,
+            sessionName: request.sessionName,
+            expiration: request.expiration,
+          },
         },
         ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
       }

@@ -39,8 +39,18 @@ export interface MintOptions {
 
 /** The result of verifying a web identity token. */
 export type OidcVerification =
-  | { readonly ok: true; readonly claims: Readonly<Record<string, unknown>>; readonly subject: string; readonly audience: string; readonly issuer: string }
-  | { readonly ok: false; readonly code: 'InvalidIdentityToken' | 'ExpiredTokenException'; readonly message: string }
+  | {
+    readonly ok: true
+    readonly claims: Readonly<Record<string, unknown>>
+    readonly subject: string
+    readonly audience: string
+    readonly issuer: string
+  }
+  | {
+    readonly ok: false
+    readonly code: 'InvalidIdentityToken' | 'ExpiredTokenException'
+    readonly message: string
+  }
 
 /** The emulator's OIDC issuer (`emulator.oidc`). */
 export interface EmulatorOidc {
@@ -73,7 +83,9 @@ function base64url(data: Uint8Array | string): string {
 function fromBase64url(text: string): Uint8Array | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined
   try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4))
+    const binary = atob(
+      text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4),
+    )
     return Uint8Array.from(binary, (c) => c.charCodeAt(0))
   } catch {
     return undefined
@@ -85,13 +97,20 @@ function randomToken(bytes: number): string {
 }
 
 function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  })
 }
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
 
 /** An OIDC issuer whose `iat`/`exp` follow `clock`. The RSA key is generated on first use. */
-export function createOidcIssuer(clock: Clock, options: OidcOptions = {}, onMint: () => void = () => {}): EmulatorOidc {
+export function createOidcIssuer(
+  clock: Clock,
+  options: OidcOptions = {},
+  onMint: () => void = () => {},
+): EmulatorOidc {
   const issuer = options.issuer ?? 'https://token.actions.githubusercontent.com'
   const audiences = options.audiences ?? ['sts.amazonaws.com']
   const lifetime = options.tokenLifetimeSeconds ?? 300
@@ -100,12 +119,11 @@ export function createOidcIssuer(clock: Clock, options: OidcOptions = {}, onMint
   const ref = options.ref ?? 'refs/heads/main'
   const kid = randomToken(12)
   let keyPair: Promise<CryptoKeyPair> | undefined
-  const keys = (): Promise<CryptoKeyPair> =>
-    (keyPair ??= crypto.subtle.generateKey(
-      { ...RSA, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
-      true,
-      ['sign', 'verify'],
-    ) as Promise<CryptoKeyPair>)
+  const keys = (): Promise<CryptoKeyPair> => (keyPair ??= crypto.subtle.generateKey(
+    { ...RSA, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ['sign', 'verify'],
+  ) as Promise<CryptoKeyPair>)
 
   const mint = async (mintOptions: MintOptions = {}): Promise<string> => {
     const now = Math.floor(clock.now() / 1000)
@@ -135,19 +153,29 @@ export function createOidcIssuer(clock: Clock, options: OidcOptions = {}, onMint
       exp: now + (mintOptions.lifetimeSeconds ?? lifetime),
       ...mintOptions.claims,
     }
-    const signingInput = `${base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid }))}.${base64url(JSON.stringify(claims))}`
-    const signature = new Uint8Array(await crypto.subtle.sign(RSA, (await keys()).privateKey, encoder.encode(signingInput)))
+    const signingInput = `${base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid }))}.${
+      base64url(JSON.stringify(claims))
+    }`
+    const signature = new Uint8Array(
+      await crypto.subtle.sign(RSA, (await keys()).privateKey, encoder.encode(signingInput)),
+    )
     onMint()
     return `${signingInput}.${base64url(signature)}`
   }
 
-  const invalid = (message: string): OidcVerification => ({ ok: false, code: 'InvalidIdentityToken', message })
+  const invalid = (message: string): OidcVerification => ({
+    ok: false,
+    code: 'InvalidIdentityToken',
+    message,
+  })
 
   const verify = async (token: string, nowMs: number): Promise<OidcVerification> => {
     const parts = token.split('.')
     const decoded = parts.map(fromBase64url)
     if (parts.length !== 3 || decoded.some((d) => d === undefined)) {
-      return invalid('The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)')
+      return invalid(
+        'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+      )
     }
     let header: Record<string, unknown>
     let claims: Record<string, unknown>
@@ -155,18 +183,28 @@ export function createOidcIssuer(clock: Clock, options: OidcOptions = {}, onMint
       header = JSON.parse(new TextDecoder().decode(decoded[0]))
       claims = JSON.parse(new TextDecoder().decode(decoded[1]))
     } catch {
-      return invalid('The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)')
+      return invalid(
+        'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+      )
     }
-    if (typeof claims !== 'object' || claims === null || typeof header !== 'object' || header === null) {
-      return invalid('The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)')
+    if (
+      typeof claims !== 'object' || claims === null || typeof header !== 'object' || header === null
+    ) {
+      return invalid(
+        'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+      )
     }
     const iss = typeof claims.iss === 'string' ? claims.iss : ''
     // STS looks the issuer up among the account's OIDC providers before checking the signature.
     if (iss !== issuer) return invalid(`No OpenIDConnect provider found in your account for ${iss}`)
-    const valid =
-      header.alg === 'RS256' &&
+    const valid = header.alg === 'RS256' &&
       header.kid === kid &&
-      (await crypto.subtle.verify(RSA, (await keys()).publicKey, decoded[2] as Uint8Array<ArrayBuffer>, encoder.encode(`${parts[0]}.${parts[1]}`)))
+      (await crypto.subtle.verify(
+        RSA,
+        (await keys()).publicKey,
+        decoded[2] as Uint8Array<ArrayBuffer>,
+        encoder.encode(`${parts[0]}.${parts[1]}`),
+      ))
     if (!valid) return invalid('Signature validation failed')
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
     const audience = aud.find((a): a is string => typeof a === 'string' && audiences.includes(a))
@@ -176,32 +214,53 @@ export function createOidcIssuer(clock: Clock, options: OidcOptions = {}, onMint
       return {
         ok: false,
         code: 'ExpiredTokenException',
-        message: 'The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.',
+        message:
+          'The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.',
       }
     }
-    return { ok: true, claims, subject: typeof claims.sub === 'string' ? claims.sub : '', audience, issuer: iss }
+    return {
+      ok: true,
+      claims,
+      subject: typeof claims.sub === 'string' ? claims.sub : '',
+      audience,
+      issuer: iss,
+    }
   }
 
   const jwks = async (): Promise<{ keys: JsonWebKey[] }> => {
     const jwk = await crypto.subtle.exportKey('jwk', (await keys()).publicKey)
-    return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, alg: 'RS256', use: 'sig', kid } as JsonWebKey] }
+    return {
+      keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, alg: 'RS256', use: 'sig', kid } as JsonWebKey],
+    }
   }
 
   const handle = async (request: Request, url: URL): Promise<Response> => {
     const path = url.pathname
     if (path === '/_oidc/.well-known/jwks' || path === '/_oidc/.well-known/openid-configuration') {
       if (path.endsWith('jwks')) return json(await jwks())
-      return json({ issuer, jwks_uri: `${url.origin}/_oidc/.well-known/jwks`, id_token_signing_alg_values_supported: ['RS256'] })
+      return json({
+        issuer,
+        jwks_uri: `${url.origin}/_oidc/.well-known/jwks`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      })
     }
     if (path !== '/_oidc/token') return json({ message: `Not found: ${path}` }, 404)
-    if (request.method !== 'GET' && request.method !== 'POST') return json({ message: `Method ${request.method} not allowed` }, 405)
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return json({ message: `Method ${request.method} not allowed` }, 405)
+    }
     const auth = request.headers.get('authorization') ?? ''
     const match = /^Bearer\s+(.+)$/i.exec(auth)
     if (!match) {
-      return json({ message: 'Authorization header is missing: send "Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN"' }, 401)
+      return json({
+        message:
+          'Authorization header is missing: send "Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN"',
+      }, 401)
     }
     if (!constantTimeEqual(match[1]!.trim(), requestToken)) {
-      return json({ message: 'The bearer token is not valid for this runner: use ACTIONS_ID_TOKEN_REQUEST_TOKEN' }, 403)
+      return json({
+        message:
+          'The bearer token is not valid for this runner: use ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      }, 403)
     }
     const audience = url.searchParams.get('audience') ?? undefined
     return json({ count: 1, value: await mint(audience ? { audience } : {}) })

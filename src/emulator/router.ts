@@ -6,8 +6,13 @@
 import { sleep, systemClock } from '../clock.ts'
 import type { Clock, Logger } from '../types.ts'
 import { authenticate } from './auth.ts'
-import { EmulatorFault, type EmulatorService, type ServiceModule, type ServiceRequest } from './context.ts'
-import { faultError, type EmulatorFaults } from './faults.ts'
+import {
+  EmulatorFault,
+  type EmulatorService,
+  type ServiceModule,
+  type ServiceRequest,
+} from './context.ts'
+import { type EmulatorFaults, faultError } from './faults.ts'
 import type { KeyStore } from './keys.ts'
 import type { EmulatorOidc } from './oidc.ts'
 import { parseSigV4, type SigV4ParseResult } from './sigv4-verify.ts'
@@ -38,24 +43,34 @@ export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810.'
  * Which service a request is for: DynamoDB by `X-Amz-Target`; otherwise the SigV4 scope's
  * service; unsigned, STS when an `Action` is in the query or a form body; S3 for the rest.
  */
-export function detectService(request: Request, url: URL, parsed: SigV4ParseResult): EmulatorService {
+export function detectService(
+  request: Request,
+  url: URL,
+  parsed: SigV4ParseResult,
+): EmulatorService {
   const target = request.headers.get('x-amz-target') ?? ''
   if (target.startsWith('DynamoDB_')) return 'dynamodb'
   // A malformed signature still names its scope often enough to answer in the right format.
-  const scoped =
-    parsed.kind === 'signed'
-      ? parsed.claim.service
-      : /Credential=[^/,\s]*\/\d{8}\/[^/,\s]*\/([\w-]+)\//.exec(request.headers.get('authorization') ?? '')?.[1] ??
-        /^[^/]*\/\d{8}\/[^/]*\/([\w-]+)\//.exec(url.searchParams.get('X-Amz-Credential') ?? '')?.[1]
+  const scoped = parsed.kind === 'signed'
+    ? parsed.claim.service
+    : /Credential=[^/,\s]*\/\d{8}\/[^/,\s]*\/([\w-]+)\//.exec(
+      request.headers.get('authorization') ?? '',
+    )?.[1] ??
+      /^[^/]*\/\d{8}\/[^/]*\/([\w-]+)\//.exec(url.searchParams.get('X-Amz-Credential') ?? '')?.[1]
   if (scoped === 'sts' || scoped === 's3' || scoped === 'dynamodb') return scoped
   if (url.searchParams.has('Action')) return 'sts'
   const type = (request.headers.get('content-type') ?? '').toLowerCase()
-  if (request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) return 'sts'
+  if (request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) {
+    return 'sts'
+  }
   return 's3'
 }
 
 /** Read a body up to `maxBytes`; undefined when it is larger (the rest is not read). */
-export async function readBodyCapped(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+export async function readBodyCapped(
+  request: Request,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
   const declared = Number(request.headers.get('content-length') ?? NaN)
   if (Number.isFinite(declared) && declared > maxBytes) return undefined
   if (!request.body) return new Uint8Array(0)
@@ -81,33 +96,65 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
   return body
 }
 
-function tooLarge(service: EmulatorService, maxBytes: number, declared: string | null): EmulatorFault {
+function tooLarge(
+  service: EmulatorService,
+  maxBytes: number,
+  declared: string | null,
+): EmulatorFault {
   if (service === 's3') {
-    return new EmulatorFault('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
-      ...(declared !== null ? { ProposedSize: declared } : {}),
-      MaxSizeAllowed: String(maxBytes),
-    })
+    return new EmulatorFault(
+      'EntityTooLarge',
+      'Your proposed upload exceeds the maximum allowed size',
+      400,
+      {
+        ...(declared !== null ? { ProposedSize: declared } : {}),
+        MaxSizeAllowed: String(maxBytes),
+      },
+    )
   }
-  return new EmulatorFault('RequestEntityTooLarge', `Request body exceeds the emulator's maxBodyBytes limit of ${maxBytes} bytes`, 413)
+  return new EmulatorFault(
+    'RequestEntityTooLarge',
+    `Request body exceeds the emulator's maxBodyBytes limit of ${maxBytes} bytes`,
+    413,
+  )
 }
 
 function internal(service: EmulatorService): EmulatorFault {
   if (service === 'sts') {
-    return new EmulatorFault('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500)
+    return new EmulatorFault(
+      'InternalFailure',
+      'The request processing has failed because of an unknown error, exception or failure.',
+      500,
+    )
   }
-  if (service === 'dynamodb') return new EmulatorFault('InternalServerError', 'Internal server error', 500)
-  return new EmulatorFault('InternalError', 'We encountered an internal error. Please try again.', 500)
+  if (service === 'dynamodb') {
+    return new EmulatorFault('InternalServerError', 'Internal server error', 500)
+  }
+  return new EmulatorFault(
+    'InternalError',
+    'We encountered an internal error. Please try again.',
+    500,
+  )
 }
 
 /** Build the emulator's fetch handler from its parts. */
 export function createRouter(deps: RouterDeps): (request: Request) => Promise<Response> {
-  const render = (service: EmulatorService, fault: EmulatorFault, requestId: string, request: Request): Response => {
+  const render = (
+    service: EmulatorService,
+    fault: EmulatorFault,
+    requestId: string,
+    request: Request,
+  ): Response => {
     deps.stats.rejection(fault.code)
     try {
       if (service === 'sts') return renderStsError(fault, requestId, wantsJson(request))
       return deps.services[service].renderError(fault, requestId)
     } catch (error) {
-      deps.logger.error('emulator: a service failed to render its error', { service, code: fault.code, error: String(error) })
+      deps.logger.error('emulator: a service failed to render its error', {
+        service,
+        code: fault.code,
+        error: String(error),
+      })
       return new Response(`${fault.code}: ${fault.message}`, { status: fault.status })
     }
   }
@@ -117,7 +164,14 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
     const service = detectService(request, url, parsed)
     deps.stats.request(service)
     const body = await readBodyCapped(request, deps.maxBodyBytes)
-    if (!body) return render(service, tooLarge(service, deps.maxBodyBytes, request.headers.get('content-length')), requestId, request)
+    if (!body) {
+      return render(
+        service,
+        tooLarge(service, deps.maxBodyBytes, request.headers.get('content-length')),
+        requestId,
+        request,
+      )
+    }
     let action: string | undefined
     if (service === 'sts') {
       action = stsParams(url, body, request.headers.get('content-type')).get('Action') ?? undefined
@@ -151,7 +205,9 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
       if (fault) {
         deps.stats.fault(fault)
         // A hang ends when the client gives up (its signal aborts) or after maxHangMs.
-        if (fault === 'hang') await sleep(deps.maxHangMs, request.signal, systemClock).catch(() => {})
+        if (fault === 'hang') {
+          await sleep(deps.maxHangMs, request.signal, systemClock).catch(() => {})
+        }
         return render(service, faultError(service, fault), requestId, request)
       }
       const serviceRequest: ServiceRequest = {
@@ -166,7 +222,11 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
       return await deps.services[service].handle(serviceRequest)
     } catch (error) {
       if (error instanceof EmulatorFault) return render(service, error, requestId, request)
-      deps.logger.error('emulator: unexpected error in a service', { service, action, error: String(error) })
+      deps.logger.error('emulator: unexpected error in a service', {
+        service,
+        action,
+        error: String(error),
+      })
       return render(service, internal(service), requestId, request)
     }
   }

@@ -4,7 +4,7 @@
  * object integrity"). The emulator verifies them and stores the value to return on GET/HEAD.
  */
 import { EmulatorFault } from './context.ts'
-import { toBase64 } from './md5.ts'
+import { toBase64 } from '../aws/md5.ts'
 
 /** The checksum algorithms S3 accepts, in its spelling. */
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'

@@ -6,7 +6,7 @@ import { EmulatorFault } from './context.ts'
 import type { S3Call } from './s3-request.ts'
 import { compareKeys, getBucket, type S3Bucket, type S3Object } from './s3-store.ts'
 import { el, isoTime, s3XmlResponse } from './s3-xml.ts'
-import { fromBase64, toBase64 } from './md5.ts'
+import { fromBase64, toBase64 } from '../aws/md5.ts'
 
 /** What one page of a listing holds. */
 export interface ListPage {

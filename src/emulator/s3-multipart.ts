@@ -15,7 +15,7 @@ import {
   type S3Part,
   type S3Upload,
 } from './s3-store.ts'
-import { md5, toHex } from './md5.ts'
+import { md5, toHex } from '../aws/md5.ts'
 import {
   childrenNamed,
   childText,

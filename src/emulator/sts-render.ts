@@ -11,7 +11,9 @@ import { xmlEscape, xmlResponse } from './xml.ts'
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/'
 
 /** A result member: text, a timestamp (ISO in XML, epoch seconds in JSON), or a structure. */
-export type StsValue = string | { readonly iso: string; readonly epochSeconds: number } | { readonly [key: string]: StsValue }
+export type StsValue = string | { readonly iso: string; readonly epochSeconds: number } | {
+  readonly [key: string]: StsValue
+}
 
 interface Timestamp {
   readonly iso: string
@@ -19,7 +21,8 @@ interface Timestamp {
 }
 
 function isTimestamp(value: StsValue): value is Timestamp {
-  return typeof value === 'object' && typeof value.iso === 'string' && typeof value.epochSeconds === 'number'
+  return typeof value === 'object' && typeof value.iso === 'string' &&
+    typeof value.epochSeconds === 'number'
 }
 
 function isStructure(value: StsValue): value is { readonly [key: string]: StsValue } {
@@ -30,8 +33,9 @@ function toXml(members: Readonly<Record<string, StsValue>>, indent: string): str
   let out = ''
   for (const [name, value] of Object.entries(members)) {
     if (typeof value === 'string') out += `${indent}<${name}>${xmlEscape(value)}</${name}>\n`
-    else if (isStructure(value)) out += `${indent}<${name}>\n${toXml(value, `${indent}  `)}${indent}</${name}>\n`
-    else out += `${indent}<${name}>${value.iso}</${name}>\n`
+    else if (isStructure(value)) {
+      out += `${indent}<${name}>\n${toXml(value, `${indent}  `)}${indent}</${name}>\n`
+    } else out += `${indent}<${name}>${value.iso}</${name}>\n`
   }
   return out
 }
@@ -39,7 +43,11 @@ function toXml(members: Readonly<Record<string, StsValue>>, indent: string): str
 function toJson(members: Readonly<Record<string, StsValue>>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(members)) {
-    out[name] = typeof value === 'string' ? value : isStructure(value) ? toJson(value) : value.epochSeconds
+    out[name] = typeof value === 'string'
+      ? value
+      : isStructure(value)
+      ? toJson(value)
+      : value.epochSeconds
   }
   return out
 }
@@ -56,11 +64,21 @@ export function renderStsResult(
   json: boolean,
 ): Response {
   if (json) {
-    const body = { [`${action}Response`]: { [`${action}Result`]: toJson(result), ResponseMetadata: { RequestId: requestId } } }
-    return new Response(JSON.stringify(body), { status: 200, headers: headers(requestId, 'application/json') })
+    const body = {
+      [`${action}Response`]: {
+        [`${action}Result`]: toJson(result),
+        ResponseMetadata: { RequestId: requestId },
+      },
+    }
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: headers(requestId, 'application/json'),
+    })
   }
   const xml =
-    `<${action}Response xmlns="${STS_XMLNS}">\n  <${action}Result>\n${toXml(result, '    ')}  </${action}Result>\n` +
+    `<${action}Response xmlns="${STS_XMLNS}">\n  <${action}Result>\n${
+      toXml(result, '    ')
+    }  </${action}Result>\n` +
     `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`
   return xmlResponse(xml, 200, { 'x-amzn-RequestId': requestId })
 }
@@ -69,11 +87,21 @@ export function renderStsResult(
 export function renderStsError(fault: EmulatorFault, requestId: string, json: boolean): Response {
   const type = fault.status >= 500 ? 'Receiver' : 'Sender'
   if (json) {
-    const body = { Error: { Type: type, Code: fault.code, Message: fault.message }, RequestId: requestId }
-    return new Response(JSON.stringify(body), { status: fault.status, headers: headers(requestId, 'application/json') })
+    const body = {
+      Error: { Type: type, Code: fault.code, Message: fault.message },
+      RequestId: requestId,
+    }
+    return new Response(JSON.stringify(body), {
+      status: fault.status,
+      headers: headers(requestId, 'application/json'),
+    })
   }
   const xml =
-    `<ErrorResponse xmlns="${STS_XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${xmlEscape(fault.code)}</Code>\n` +
-    `    <Message>${xmlEscape(fault.message)}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`
+    `<ErrorResponse xmlns="${STS_XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${
+      xmlEscape(fault.code)
+    }</Code>\n` +
+    `    <Message>${
+      xmlEscape(fault.message)
+    }</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`
   return xmlResponse(xml, fault.status, { 'x-amzn-RequestId': requestId })
 }

@@ -22,7 +22,11 @@ export interface Validator {
 export function createValidator(): Validator {
   const errors: string[] = []
   const fail = (shown: string | null, field: string, constraint: string): void => {
-    errors.push(`Value ${shown === null ? 'null' : `'${shown}'`} at '${field}' failed to satisfy constraint: Member must ${constraint}`)
+    errors.push(
+      `Value ${
+        shown === null ? 'null' : `'${shown}'`
+      } at '${field}' failed to satisfy constraint: Member must ${constraint}`,
+    )
   }
   return {
     required(field, value): value is string {
@@ -39,7 +43,9 @@ export function createValidator(): Validator {
       else if (n > max) fail(value, field, `have length less than or equal to ${max}`)
     },
     pattern(field, value, pattern, source) {
-      if (value !== undefined && !pattern.test(value)) fail(value, field, `satisfy regular expression pattern: ${source}`)
+      if (value !== undefined && !pattern.test(value)) {
+        fail(value, field, `satisfy regular expression pattern: ${source}`)
+      }
     },
     range(field, value, min, max, shown) {
       if (value === undefined) return
@@ -52,7 +58,11 @@ export function createValidator(): Validator {
     done() {
       if (errors.length === 0) return
       const n = errors.length
-      throw new EmulatorFault('ValidationError', `${n} validation error${n === 1 ? '' : 's'} detected: ${errors.join('; ')}`, 400)
+      throw new EmulatorFault(
+        'ValidationError',
+        `${n} validation error${n === 1 ? '' : 's'} detected: ${errors.join('; ')}`,
+        400,
+      )
     },
   }
 }
@@ -64,7 +74,12 @@ export interface StsPattern {
 }
 
 /** Patterns from the STS API reference, with the text AWS prints for each. */
-export const STS_PATTERNS: Readonly<Record<'sessionName' | 'externalId' | 'serialNumber' | 'tokenCode' | 'tagKey' | 'tagValue', StsPattern>> = {
+export const STS_PATTERNS: Readonly<
+  Record<
+    'sessionName' | 'externalId' | 'serialNumber' | 'tokenCode' | 'tagKey' | 'tagValue',
+    StsPattern
+  >
+> = {
   sessionName: { re: /^[\w+=,.@-]*$/, source: '[\\w+=,.@-]*' },
   externalId: { re: /^[\w+=,.@:/-]*$/, source: '[\\w+=,.@:\\/-]*' },
   serialNumber: { re: /^[\w+=/:,.@-]*$/, source: '[\\w+=/:,.@-]*' },
@@ -74,9 +89,12 @@ export const STS_PATTERNS: Readonly<Record<'sessionName' | 'externalId' | 'seria
 }
 
 /** A role ARN split into the parts the emulator uses, or undefined when malformed. */
-export function parseRoleArn(arn: string): { readonly accountId: string; readonly roleName: string } | undefined {
+export function parseRoleArn(
+  arn: string,
+): { readonly accountId: string; readonly roleName: string } | undefined {
   // arn:<partition>:iam::<12 digits>:role/<optional path/><name> (IAM identifiers reference).
-  const m = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/((?:[\x21-\x7e]+\/)*)([\w+=,.@-]{1,64})$/.exec(arn)
+  const m = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/((?:[\x21-\x7e]+\/)*)([\w+=,.@-]{1,64})$/
+    .exec(arn)
   return m ? { accountId: m[1]!, roleName: m[3]! } : undefined
 }
 
@@ -89,7 +107,7 @@ export interface SessionTag {
 /** Read `Name.member.N[.suffix]` list members, in N order, stopping at the first gap. */
 export function listMembers(params: URLSearchParams, name: string, suffix = ''): string[] {
   const out: string[] = []
-  for (let i = 1; ; i++) {
+  for (let i = 1;; i++) {
     const value = params.get(`${name}.member.${i}${suffix}`)
     if (value === null) return out
     out.push(value)
@@ -97,7 +115,11 @@ export function listMembers(params: URLSearchParams, name: string, suffix = ''):
 }
 
 /** Validate the session-policy, tag and MFA members shared by AssumeRole variants. */
-export function validateSessionInputs(v: Validator, params: URLSearchParams, tags: readonly SessionTag[]): void {
+export function validateSessionInputs(
+  v: Validator,
+  params: URLSearchParams,
+  tags: readonly SessionTag[],
+): void {
   const policy = params.get('Policy') ?? undefined
   v.length('policy', policy, 1, 2048)
   const policyArns = listMembers(params, 'PolicyArns', '.arn')
@@ -106,9 +128,19 @@ export function validateSessionInputs(v: Validator, params: URLSearchParams, tag
   v.listLength('tags', tags.length, 50, `[${tags.map((t) => `${t.key}=${t.value}`).join(', ')}]`)
   tags.forEach((tag, i) => {
     v.length(`tags.${i + 1}.member.key`, tag.key, 1, 128)
-    v.pattern(`tags.${i + 1}.member.key`, tag.key, STS_PATTERNS.tagKey.re, STS_PATTERNS.tagKey.source)
+    v.pattern(
+      `tags.${i + 1}.member.key`,
+      tag.key,
+      STS_PATTERNS.tagKey.re,
+      STS_PATTERNS.tagKey.source,
+    )
     v.length(`tags.${i + 1}.member.value`, tag.value, 0, 256)
-    v.pattern(`tags.${i + 1}.member.value`, tag.value, STS_PATTERNS.tagValue.re, STS_PATTERNS.tagValue.source)
+    v.pattern(
+      `tags.${i + 1}.member.value`,
+      tag.value,
+      STS_PATTERNS.tagValue.re,
+      STS_PATTERNS.tagValue.source,
+    )
   })
   const transitive = listMembers(params, 'TransitiveTagKeys')
   v.listLength('transitiveTagKeys', transitive.length, 50, `[${transitive.join(', ')}]`)
@@ -121,20 +153,32 @@ export function checkSessionSemantics(params: URLSearchParams, tags: readonly Se
     try {
       JSON.parse(policy)
     } catch {
-      throw new EmulatorFault('MalformedPolicyDocument', 'The policy is not in the valid JSON format.', 400)
+      throw new EmulatorFault(
+        'MalformedPolicyDocument',
+        'The policy is not in the valid JSON format.',
+        400,
+      )
     }
   }
   const keys = new Set<string>()
   for (const tag of tags) {
     const lower = tag.key.toLowerCase()
     if (keys.has(lower)) {
-      throw new EmulatorFault('ValidationError', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400)
+      throw new EmulatorFault(
+        'ValidationError',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+        400,
+      )
     }
     keys.add(lower)
   }
   for (const key of listMembers(params, 'TransitiveTagKeys')) {
     if (!keys.has(key.toLowerCase())) {
-      throw new EmulatorFault('ValidationError', `The specified transitive tag key must be included in the requested tags. Key: ${key}`, 400)
+      throw new EmulatorFault(
+        'ValidationError',
+        `The specified transitive tag key must be included in the requested tags. Key: ${key}`,
+        400,
+      )
     }
   }
 }

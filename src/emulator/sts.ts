@@ -5,7 +5,13 @@
  * sends `Accept: application/json`, the JSON shape STS serves (`{"<Op>Response": {"<Op>Result":
  * {...}, "ResponseMetadata": {...}}}`, timestamps as epoch seconds).
  */
-import { EmulatorFault, type EmulatorIdentity, type ServiceEnv, type ServiceModule, type ServiceRequest } from './context.ts'
+import {
+  EmulatorFault,
+  type EmulatorIdentity,
+  type ServiceEnv,
+  type ServiceModule,
+  type ServiceRequest,
+} from './context.ts'
 import type { KeyStore } from './keys.ts'
 import type { EmulatorOidc } from './oidc.ts'
 import {
@@ -13,9 +19,9 @@ import {
   createValidator,
   listMembers,
   parseRoleArn,
+  type SessionTag,
   STS_PATTERNS,
   validateSessionInputs,
-  type SessionTag,
   type Validator,
 } from './sts-validate.ts'
 import { renderStsError, renderStsResult, type StsValue } from './sts-render.ts'
@@ -55,7 +61,11 @@ const CHAINED_MAX_SECONDS = 3600
 /** The STS parameters of a request: query string plus, for form posts, the body. */
 export function stsParams(url: URL, body: Uint8Array, contentType: string | null): URLSearchParams {
   const params = new URLSearchParams(url.search)
-  if (body.length > 0 && (contentType === null || contentType.toLowerCase().startsWith('application/x-www-form-urlencoded'))) {
+  if (
+    body.length > 0 &&
+    (contentType === null ||
+      contentType.toLowerCase().startsWith('application/x-www-form-urlencoded'))
+  ) {
     for (const [k, v] of new URLSearchParams(new TextDecoder().decode(body))) params.append(k, v)
   }
   return params
@@ -71,13 +81,23 @@ function isoSeconds(ms: number): string {
 }
 
 function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+  const re = new RegExp(
+    `^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`,
+  )
   return re.test(value)
 }
 
-function notAuthorized(caller: EmulatorIdentity | undefined, action: string, roleArn: string): EmulatorFault {
+function notAuthorized(
+  caller: EmulatorIdentity | undefined,
+  action: string,
+  roleArn: string,
+): EmulatorFault {
   const who = caller?.arn ?? 'anonymous'
-  return new EmulatorFault('AccessDenied', `User: ${who} is not authorized to perform: sts:${action} on resource: ${roleArn}`, 403)
+  return new EmulatorFault(
+    'AccessDenied',
+    `User: ${who} is not authorized to perform: sts:${action} on resource: ${roleArn}`,
+    403,
+  )
 }
 
 /** The STS service module. */
@@ -90,7 +110,11 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
     if (text === null) return undefined
     const n = /^-?\d+$/.test(text) ? Number(text) : NaN
     if (!Number.isFinite(n)) {
-      throw new EmulatorFault('ValidationError', `Value '${text}' for parameter DurationSeconds is invalid. Expected an integer.`, 400)
+      throw new EmulatorFault(
+        'ValidationError',
+        `Value '${text}' for parameter DurationSeconds is invalid. Expected an integer.`,
+        400,
+      )
     }
     v.range('durationSeconds', n, 900, 43200, text)
     return n
@@ -98,14 +122,18 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
 
   const readTags = (params: URLSearchParams): SessionTag[] => {
     const tags: SessionTag[] = []
-    for (let i = 1; ; i++) {
+    for (let i = 1;; i++) {
       const key = params.get(`Tags.member.${i}.Key`)
       if (key === null) return tags
       tags.push({ key, value: params.get(`Tags.member.${i}.Value`) ?? '' })
     }
   }
 
-  const lookupRole = (caller: EmulatorIdentity | undefined, action: string, roleArn: string): EmulatorRole => {
+  const lookupRole = (
+    caller: EmulatorIdentity | undefined,
+    action: string,
+    roleArn: string,
+  ): EmulatorRole => {
     const role = roles.get(roleArn)
     if (!role && options.strictRoles) throw notAuthorized(caller, action, roleArn)
     return role ?? { arn: roleArn }
@@ -134,22 +162,36 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
     return { record, expiration }
   }
 
-  const credentialsValue = (record: ReturnType<KeyStore['issueTemporary']>, expiration: number): StsValue => ({
+  const credentialsValue = (
+    record: ReturnType<KeyStore['issueTemporary']>,
+    expiration: number,
+  ): StsValue => ({
     AccessKeyId: record.accessKeyId,
     SecretAccessKey: record.secretAccessKey,
     SessionToken: record.sessionToken!,
     Expiration: { iso: isoSeconds(expiration), epochSeconds: expiration / 1000 },
   })
 
-  const validateCommon = (v: Validator, params: URLSearchParams): { roleArn?: string; sessionName?: string } => {
+  const validateCommon = (
+    v: Validator,
+    params: URLSearchParams,
+  ): { roleArn?: string; sessionName?: string } => {
     const roleArn = params.get('RoleArn') ?? undefined
     const sessionName = params.get('RoleSessionName') ?? undefined
     if (v.required('roleArn', roleArn)) v.length('roleArn', roleArn, 20, 2048)
     if (v.required('roleSessionName', sessionName)) {
       v.length('roleSessionName', sessionName, 2, 64)
-      v.pattern('roleSessionName', sessionName, STS_PATTERNS.sessionName.re, STS_PATTERNS.sessionName.source)
+      v.pattern(
+        'roleSessionName',
+        sessionName,
+        STS_PATTERNS.sessionName.re,
+        STS_PATTERNS.sessionName.source,
+      )
     }
-    return { ...(roleArn !== undefined ? { roleArn } : {}), ...(sessionName !== undefined ? { sessionName } : {}) }
+    return {
+      ...(roleArn !== undefined ? { roleArn } : {}),
+      ...(sessionName !== undefined ? { sessionName } : {}),
+    }
   }
 
   const assumeRole = (req: ServiceRequest, params: URLSearchParams): Record<string, StsValue> => {
@@ -164,34 +206,68 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
     v.pattern('externalId', externalId, STS_PATTERNS.externalId.re, STS_PATTERNS.externalId.source)
     const serial = params.get('SerialNumber') ?? undefined
     v.length('serialNumber', serial, 9, 256)
-    v.pattern('serialNumber', serial, STS_PATTERNS.serialNumber.re, STS_PATTERNS.serialNumber.source)
+    v.pattern(
+      'serialNumber',
+      serial,
+      STS_PATTERNS.serialNumber.re,
+      STS_PATTERNS.serialNumber.source,
+    )
     const tokenCode = params.get('TokenCode') ?? undefined
     v.length('tokenCode', tokenCode, 6, 6)
     v.pattern('tokenCode', tokenCode, STS_PATTERNS.tokenCode.re, STS_PATTERNS.tokenCode.source)
     const sourceIdentity = params.get('SourceIdentity') ?? undefined
     v.length('sourceIdentity', sourceIdentity, 2, 64)
-    v.pattern('sourceIdentity', sourceIdentity, STS_PATTERNS.sessionName.re, STS_PATTERNS.sessionName.source)
+    v.pattern(
+      'sourceIdentity',
+      sourceIdentity,
+      STS_PATTERNS.sessionName.re,
+      STS_PATTERNS.sessionName.source,
+    )
     v.done()
-    if (!parseRoleArn(roleArn!)) throw new EmulatorFault('ValidationError', 'Request ARN is invalid', 400)
+    if (!parseRoleArn(roleArn!)) {
+      throw new EmulatorFault('ValidationError', 'Request ARN is invalid', 400)
+    }
     checkSessionSemantics(params, tags)
     const role = lookupRole(caller, 'AssumeRole', roleArn!)
     // Role chaining caps the session at one hour (IAM User Guide, "Role chaining").
-    if (caller.kind === 'assumed-role' && duration !== undefined && duration > CHAINED_MAX_SECONDS) {
-      throw new EmulatorFault('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.', 400)
+    if (
+      caller.kind === 'assumed-role' && duration !== undefined && duration > CHAINED_MAX_SECONDS
+    ) {
+      throw new EmulatorFault(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+        400,
+      )
     }
     if (duration !== undefined && duration > (role.maxSessionDuration ?? 43200)) {
-      throw new EmulatorFault('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400)
+      throw new EmulatorFault(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+        400,
+      )
     }
-    if (role.externalId !== undefined && externalId !== role.externalId) throw notAuthorized(caller, 'AssumeRole', roleArn!)
+    if (role.externalId !== undefined && externalId !== role.externalId) {
+      throw notAuthorized(caller, 'AssumeRole', roleArn!)
+    }
     if (role.mfaTokenCode !== undefined) {
-      if (serial === undefined || tokenCode === undefined) throw notAuthorized(caller, 'AssumeRole', roleArn!)
+      if (serial === undefined || tokenCode === undefined) {
+        throw notAuthorized(caller, 'AssumeRole', roleArn!)
+      }
       if (tokenCode !== role.mfaTokenCode) {
-        throw new EmulatorFault('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ', 403)
+        throw new EmulatorFault(
+          'AccessDenied',
+          'MultiFactorAuthentication failed with invalid MFA one time pass code. ',
+          403,
+        )
       }
     }
     const inherited = keys.lookup(caller.accessKeyId)?.sourceIdentity
     if (inherited !== undefined && sourceIdentity !== undefined && sourceIdentity !== inherited) {
-      throw new EmulatorFault('AccessDenied', `User: ${caller.arn} is not authorized to set SourceIdentity to ${sourceIdentity}: the source identity of a role chain cannot change`, 403)
+      throw new EmulatorFault(
+        'AccessDenied',
+        `User: ${caller.arn} is not authorized to set SourceIdentity to ${sourceIdentity}: the source identity of a role chain cannot change`,
+        403,
+      )
     }
     const source = sourceIdentity ?? inherited
     const { record, expiration } = issue(roleArn!, sessionName!, duration, req.now, source)
@@ -204,7 +280,10 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
     }
   }
 
-  const assumeRoleWithWebIdentity = async (req: ServiceRequest, params: URLSearchParams): Promise<Record<string, StsValue>> => {
+  const assumeRoleWithWebIdentity = async (
+    req: ServiceRequest,
+    params: URLSearchParams,
+  ): Promise<Record<string, StsValue>> => {
     const v = createValidator()
     const { roleArn, sessionName } = validateCommon(v, params)
     const token = params.get('WebIdentityToken') ?? undefined
@@ -212,16 +291,28 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
     validateSessionInputs(v, params, [])
     const duration = readDuration(v, params)
     v.done()
-    if (!parseRoleArn(roleArn!)) throw new EmulatorFault('ValidationError', 'Request ARN is invalid', 400)
+    if (!parseRoleArn(roleArn!)) {
+      throw new EmulatorFault('ValidationError', 'Request ARN is invalid', 400)
+    }
     checkSessionSemantics(params, [])
     const verified = await oidc.verify(token!, req.now)
     if (!verified.ok) throw new EmulatorFault(verified.code, verified.message, 400)
     const role = lookupRole(undefined, 'AssumeRoleWithWebIdentity', roleArn!)
-    if (role.webIdentitySubjects && !role.webIdentitySubjects.some((p) => glob(p, verified.subject))) {
-      throw new EmulatorFault('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403)
+    if (
+      role.webIdentitySubjects && !role.webIdentitySubjects.some((p) => glob(p, verified.subject))
+    ) {
+      throw new EmulatorFault(
+        'AccessDenied',
+        'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+        403,
+      )
     }
     if (duration !== undefined && duration > (role.maxSessionDuration ?? 43200)) {
-      throw new EmulatorFault('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400)
+      throw new EmulatorFault(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+        400,
+      )
     }
     const { record, expiration } = issue(roleArn!, sessionName!, duration, req.now, undefined)
     const host = verified.issuer.replace(/^https:\/\//, '')
@@ -240,7 +331,11 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
     if (!action) throw new EmulatorFault('MissingAction', 'Missing Action', 400)
     const version = params.get('Version')
     if (version !== null && version !== STS_VERSION) {
-      throw new EmulatorFault('InvalidAction', `Could not find operation ${action} for version ${version}`, 400)
+      throw new EmulatorFault(
+        'InvalidAction',
+        `Could not find operation ${action} for version ${version}`,
+        400,
+      )
     }
     let result: Record<string, StsValue>
     switch (action) {
@@ -256,7 +351,11 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
         break
       }
       default:
-        throw new EmulatorFault('InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`, 400)
+        throw new EmulatorFault(
+          'InvalidAction',
+          `Could not find operation ${action} for version ${STS_VERSION}`,
+          400,
+        )
     }
     return renderStsResult(action, result, req.requestId, wantsJson(req.request))
   }

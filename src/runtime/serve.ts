@@ -32,7 +32,10 @@ interface DenoServer {
   shutdown(): Promise<void>
 }
 interface DenoLike {
-  serve(options: { hostname: string; port: number; onListen?: () => void }, handler: FetchHandler): DenoServer
+  serve(
+    options: { hostname: string; port: number; onListen?: () => void },
+    handler: FetchHandler,
+  ): DenoServer
 }
 
 function fail(error: unknown): Response {
@@ -54,10 +57,18 @@ async function serveBun(handler: FetchHandler, port: number): Promise<ServedHand
     },
   })
   const bound = server.port ?? port
-  return { url: `http://${HOST}:${bound}`, port: bound, close: async () => void (await server.stop(true)) }
+  return {
+    url: `http://${HOST}:${bound}`,
+    port: bound,
+    close: async () => void (await server.stop(true)),
+  }
 }
 
-async function serveDeno(deno: DenoLike, handler: FetchHandler, port: number): Promise<ServedHandler> {
+async function serveDeno(
+  deno: DenoLike,
+  handler: FetchHandler,
+  port: number,
+): Promise<ServedHandler> {
   const server = deno.serve({ hostname: HOST, port, onListen: () => {} }, async (request) => {
     try {
       return await handler(request)
@@ -71,7 +82,9 @@ async function serveDeno(deno: DenoLike, handler: FetchHandler, port: number): P
 
 function toRequest(req: IncomingMessage, port: number): Request {
   const headers = new Headers()
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+  }
   const controller = new AbortController()
   req.on('close', () => {
     if (!req.complete || req.destroyed) controller.abort()
@@ -82,7 +95,9 @@ function toRequest(req: IncomingMessage, port: number): Request {
     method,
     headers,
     signal: controller.signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody
+      ? { body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, duplex: 'half' }
+      : {}),
   } as RequestInit)
 }
 
@@ -93,7 +108,9 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   })
   res.writeHead(response.status, headers)
   if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk)
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      res.write(chunk)
+    }
   }
   res.end()
 }
@@ -128,7 +145,10 @@ async function serveNode(handler: FetchHandler, port: number): Promise<ServedHan
 }
 
 /** Serve `handler` on 127.0.0.1:`port` (0 = any free port) until `close()`. */
-export async function serve(handler: FetchHandler, options: ServeOptions = {}): Promise<ServedHandler> {
+export async function serve(
+  handler: FetchHandler,
+  options: ServeOptions = {},
+): Promise<ServedHandler> {
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`serve: port must be a whole number from 0 to 65535, got ${port}`)

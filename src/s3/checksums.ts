@@ -4,7 +4,7 @@
  * no MD5 or CRC, so those are computed here (MD5 is shared with the emulator).
  */
 import { ConfigError } from '../errors.ts'
-import { md5, toBase64, toHex } from '../emulator/md5.ts'
+import { md5, toBase64, toHex } from '../aws/md5.ts'
 
 /** The flexible checksum algorithms this client computes (S3 `ChecksumAlgorithm`). */
 export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'

@@ -287,7 +287,13 @@ describe('fromAssumeRole', () => {
   })
 
   test('a bad STS endpoint in the environment fails at construction', () => {
-    expect(() => fromAssumeRole({ roleArn: ROLE_A, source: { accessKeyId: 'AKID', secretAccessKey: 's' }, env: { AWS_ENDPOINT_URL_STS: 'sts' } }))
+    expect(() =>
+      fromAssumeRole({
+        roleArn: ROLE_A,
+        source: { accessKeyId: 'AKID', secretAccessKey: 's' },
+        env: { AWS_ENDPOINT_URL_STS: 'sts' },
+      })
+    )
       .toThrow("AWS_ENDPOINT_URL_STS is not a valid URL: 'sts' (expected e.g. https://host:port)")
   })
 

@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createManualClock, type ManualClock } from '../../src/clock.ts'
-import { createEmulator, serveEmulator, type Emulator, type ServedEmulator } from '../../src/emulator/index.ts'
+import {
+  createEmulator,
+  type Emulator,
+  type ServedEmulator,
+  serveEmulator,
+} from '../../src/emulator/index.ts'
 import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
 const ROLE = 'arn:aws:iam::123456789012:role/interop'
@@ -22,7 +27,11 @@ interface Run {
 // Async spawn: the emulator answers from this same event loop, so a blocking spawn would deadlock.
 async function run(cmd: string[], env: Record<string, string>): Promise<Run> {
   const child = Bun.spawn(cmd, { env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ])
   return { code, stdout, stderr }
 }
 
@@ -64,16 +73,34 @@ describe("Debian's aws CLI", () => {
         AWS_SECRET_ACCESS_KEY: emulator.baseCredentials.secretAccessKey,
         AWS_DEFAULT_REGION: 'us-east-1',
       })
-      const cli = (args: string[], env: Record<string, string>) => run([aws!, '--endpoint-url', served.url, '--output', 'json', ...args], env)
+      const cli = (args: string[], env: Record<string, string>) =>
+        run([aws!, '--endpoint-url', served.url, '--output', 'json', ...args], env)
 
       const me = await cli(['sts', 'get-caller-identity'], base)
       expect(me.stderr).toBe('')
-      expect(JSON.parse(me.stdout)).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/emulator' })
+      expect(JSON.parse(me.stdout)).toMatchObject({
+        Account: '123456789012',
+        Arn: 'arn:aws:iam::123456789012:user/emulator',
+      })
 
-      const assumed = await cli(['sts', 'assume-role', '--role-arn', ROLE, '--role-session-name', 'aws-cli', '--duration-seconds', '3600'], base)
+      const assumed = await cli([
+        'sts',
+        'assume-role',
+        '--role-arn',
+        ROLE,
+        '--role-session-name',
+        'aws-cli',
+        '--duration-seconds',
+        '3600',
+      ], base)
       expect([assumed.code, assumed.stderr]).toEqual([0, ''])
       const { Credentials, AssumedRoleUser } = JSON.parse(assumed.stdout) as {
-        Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }
+        Credentials: {
+          AccessKeyId: string
+          SecretAccessKey: string
+          SessionToken: string
+          Expiration: string
+        }
         AssumedRoleUser: { Arn: string }
       }
       expect(AssumedRoleUser.Arn).toBe('arn:aws:sts::123456789012:assumed-role/interop/aws-cli')
@@ -88,16 +115,31 @@ describe("Debian's aws CLI", () => {
         AWS_SESSION_TOKEN: Credentials.SessionToken,
       }
       const who = await cli(['sts', 'get-caller-identity'], temp)
-      expect(JSON.parse(who.stdout)).toMatchObject({ Arn: 'arn:aws:sts::123456789012:assumed-role/interop/aws-cli' })
+      expect(JSON.parse(who.stdout)).toMatchObject({
+        Arn: 'arn:aws:sts::123456789012:assumed-role/interop/aws-cli',
+      })
 
-      const chained = await cli(['sts', 'assume-role', '--role-arn', ROLE, '--role-session-name', 'hop', '--duration-seconds', '7200'], temp)
+      const chained = await cli([
+        'sts',
+        'assume-role',
+        '--role-arn',
+        ROLE,
+        '--role-session-name',
+        'hop',
+        '--duration-seconds',
+        '7200',
+      ], temp)
       expect(chained.code).not.toBe(0)
-      expect(chained.stderr).toContain('(ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.')
+      expect(chained.stderr).toContain(
+        '(ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      )
 
       await clock.set(expiration)
       const expired = await cli(['sts', 'get-caller-identity'], temp)
       expect(expired.code).not.toBe(0)
-      expect(expired.stderr).toContain('An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The security token included in the request is expired')
+      expect(expired.stderr).toContain(
+        'An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The security token included in the request is expired',
+      )
       expect(emulator.stats().rejections).toMatchObject({ ExpiredToken: 1, ValidationError: 1 })
     },
     60_000,
@@ -143,14 +185,24 @@ describe("Debian's boto3", () => {
       const expiration = Date.parse(out.expiration!)
       expect(expiration).toBe(clock.now() + 240_000)
 
-      const tempEnv = { ...env, AWS_ACCESS_KEY_ID: out.key!, AWS_SECRET_ACCESS_KEY: out.secret!, AWS_SESSION_TOKEN: out.token! }
+      const tempEnv = {
+        ...env,
+        AWS_ACCESS_KEY_ID: out.key!,
+        AWS_SECRET_ACCESS_KEY: out.secret!,
+        AWS_SESSION_TOKEN: out.token!,
+      }
       await clock.set(expiration - 1)
       const still = await run([python!, '-c', BOTO_SCRIPT, served.url, 'who'], tempEnv)
-      expect(JSON.parse(still.stdout)).toEqual({ arn: 'arn:aws:sts::123456789012:assumed-role/interop/boto3' })
+      expect(JSON.parse(still.stdout)).toEqual({
+        arn: 'arn:aws:sts::123456789012:assumed-role/interop/boto3',
+      })
       await clock.set(expiration)
       const expired = await run([python!, '-c', BOTO_SCRIPT, served.url, 'who'], tempEnv)
       expect(expired.code).toBe(3)
-      expect(JSON.parse(expired.stdout)).toEqual({ error: 'ExpiredToken', message: 'The security token included in the request is expired' })
+      expect(JSON.parse(expired.stdout)).toEqual({
+        error: 'ExpiredToken',
+        message: 'The security token included in the request is expired',
+      })
     },
     60_000,
   )

@@ -44,7 +44,10 @@ export function seeded(seed: number): () => number {
 
 /** AWS/smithy URI escaping (RFC 3986 unreserved kept). */
 export function escapeUri(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  )
 }
 
 /** A request description both signers can take. */
@@ -61,7 +64,9 @@ export interface PlainRequest {
 
 /** The wire path of a request (each segment encoded once, as SDK serializers do). */
 export function wirePath(req: PlainRequest): string {
-  return `/${req.segments.map(escapeUri).join('/')}${req.trailingSlash && req.segments.length > 0 ? '/' : ''}`
+  return `/${req.segments.map(escapeUri).join('/')}${
+    req.trailingSlash && req.segments.length > 0 ? '/' : ''
+  }`
 }
 
 function wireQuery(query: Readonly<Record<string, string>>): string {
@@ -97,12 +102,16 @@ export async function smithySign(
   }
   const signed = options.presign
     ? await signer.presign(httpRequest as never, {
-        signingDate: new Date(now),
-        expiresIn: options.expiresIn ?? 900,
-        unhoistableHeaders: new Set(['x-amz-content-sha256']),
-      })
+      signingDate: new Date(now),
+      expiresIn: options.expiresIn ?? 900,
+      unhoistableHeaders: new Set(['x-amz-content-sha256']),
+    })
     : await signer.sign(httpRequest as never, { signingDate: new Date(now) })
-  const s = signed as unknown as { path: string; query: Record<string, string>; headers: Record<string, string> }
+  const s = signed as unknown as {
+    path: string
+    query: Record<string, string>
+    headers: Record<string, string>
+  }
   return new Request(`http://${req.host}${s.path}${wireQuery(s.query)}`, {
     method: req.method,
     headers: s.headers,
@@ -130,7 +139,11 @@ export async function aws4Sign(
     ...(options.signQuery ? { signQuery: true } : {}),
   })
   const signed = await signer.sign()
-  return new Request(signed.url, { method: signed.method, headers: signed.headers, ...(req.body !== undefined ? { body: req.body } : {}) })
+  return new Request(signed.url, {
+    method: signed.method,
+    headers: signed.headers,
+    ...(req.body !== undefined ? { body: req.body } : {}),
+  })
 }
 
 /** Call the emulator's STS with a signed form POST (or GET), signed at the clock's time. */
@@ -138,15 +151,25 @@ export async function callSts(
   emulator: Pick<Emulator, 'handler'>,
   creds: TestCredentials | undefined,
   params: Readonly<Record<string, string>>,
-  options: { clock?: Clock; accept?: string; method?: 'GET' | 'POST'; now?: number; signal?: AbortSignal } = {},
+  options: {
+    clock?: Clock
+    accept?: string
+    method?: 'GET' | 'POST'
+    now?: number
+    signal?: AbortSignal
+  } = {},
 ): Promise<Response> {
   const form = new URLSearchParams({ Version: '2011-06-15', ...params }).toString()
   const method = options.method ?? 'POST'
   const url = method === 'GET' ? `http://127.0.0.1:4566/?${form}` : 'http://127.0.0.1:4566/'
   const headers: Record<string, string> = options.accept ? { accept: options.accept } : {}
-  if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8'
+  if (method === 'POST') {
+    headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8'
+  }
   const body = method === 'POST' ? form : undefined
-  if (!creds) return emulator.handler(new Request(url, { method, headers, ...(body ? { body } : {}) }))
+  if (!creds) {
+    return emulator.handler(new Request(url, { method, headers, ...(body ? { body } : {}) }))
+  }
   const now = options.now ?? options.clock?.now() ?? Date.now()
   const signer = new AwsV4Signer({
     url,
@@ -160,7 +183,12 @@ export async function callSts(
   })
   const signed = await signer.sign()
   return emulator.handler(
-    new Request(signed.url, { method, headers: signed.headers, ...(body ? { body } : {}), ...(options.signal ? { signal: options.signal } : {}) }),
+    new Request(signed.url, {
+      method,
+      headers: signed.headers,
+      ...(body ? { body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
   )
 }
 
@@ -172,7 +200,9 @@ export function xmlTag(xml: string, name: string): string | undefined {
 }
 
 /** The temporary credentials in an AssumeRole* XML answer. */
-export function credentialsFromXml(xml: string): Required<TestCredentials> & { expiration: string } {
+export function credentialsFromXml(
+  xml: string,
+): Required<TestCredentials> & { expiration: string } {
   return {
     accessKeyId: xmlTag(xml, 'AccessKeyId')!,
     secretAccessKey: xmlTag(xml, 'SecretAccessKey')!,

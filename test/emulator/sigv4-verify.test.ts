@@ -16,7 +16,13 @@ import {
   stringToSign,
   verifySigV4,
 } from '../../src/emulator/sigv4-verify.ts'
-import { aws4Sign, seeded, smithySign, type PlainRequest, type TestCredentials } from './sigv4-helpers.ts'
+import {
+  aws4Sign,
+  type PlainRequest,
+  seeded,
+  smithySign,
+  type TestCredentials,
+} from './sigv4-helpers.ts'
 
 const SUITE = join(import.meta.dir, '../../../shared/sigv4-test-suite')
 const SUITE_SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
@@ -38,7 +44,13 @@ function suiteCases(dir: string): SuiteCase[] {
     if (!statSync(path).isDirectory()) continue
     const read = (ext: string): string => readFileSync(join(path, `${entry}.${ext}`), 'utf8')
     if (existsSync(join(path, `${entry}.req`))) {
-      out.push({ name: entry, req: read('req'), creq: read('creq'), sts: read('sts'), authz: read('authz') })
+      out.push({
+        name: entry,
+        req: read('req'),
+        creq: read('creq'),
+        sts: read('sts'),
+        authz: read('authz'),
+      })
     }
     out.push(...suiteCases(path))
   }
@@ -46,7 +58,9 @@ function suiteCases(dir: string): SuiteCase[] {
 }
 
 /** Parse a raw `.req`: request line, headers (folded lines continue the previous header), body. */
-function parseRaw(raw: string): { method: string; target: string; headers: Array<[string, string[]]>; body: string } {
+function parseRaw(
+  raw: string,
+): { method: string; target: string; headers: Array<[string, string[]]>; body: string } {
   const [head, ...rest] = raw.split('\n\n')
   const lines = head!.split('\n')
   const [method, ...targetParts] = lines[0]!.split(' ')
@@ -85,7 +99,9 @@ describe('AWS SigV4 test suite', () => {
       const path = q < 0 ? raw.target : raw.target.slice(0, q)
       const search = q < 0 ? '' : raw.target.slice(q)
       const headers = raw.headers
-        .map(([name, values]): [string, string] => [name, values.map(canonicalHeaderValue).join(',')])
+        .map((
+          [name, values],
+        ): [string, string] => [name, values.map(canonicalHeaderValue).join(',')])
         .sort(([a], [b]) => (a < b ? -1 : 1))
       const signedHeaders = /SignedHeaders=([^,]+)/.exec(c.authz)![1]!.split(';')
       const creq = canonicalRequestText({
@@ -97,9 +113,17 @@ describe('AWS SigV4 test suite', () => {
         payloadHash: await sha256Hex(raw.body),
       })
       expect(creq).toBe(c.creq)
-      const sts = await stringToSign('20150830T123600Z', '20150830/us-east-1/service/aws4_request', creq)
+      const sts = await stringToSign(
+        '20150830T123600Z',
+        '20150830/us-east-1/service/aws4_request',
+        creq,
+      )
       expect(sts).toBe(c.sts)
-      const signature = await signString(SUITE_SECRET, { date: '20150830', region: 'us-east-1', service: 'service' }, sts)
+      const signature = await signString(SUITE_SECRET, {
+        date: '20150830',
+        region: 'us-east-1',
+        service: 'service',
+      }, sts)
       expect(`Signature=${signature}`).toBe(/Signature=\w+/.exec(c.authz)![0])
     })
   }
@@ -109,7 +133,8 @@ describe('AWS SigV4 test suite', () => {
   const plain = cases.filter((c) => {
     const raw = parseRaw(c.req)
     const path = raw.target.split('?')[0]!
-    return raw.headers.every(([, v]) => v.length === 1) && /^(\/[\w\-.~]+)*\/?$/.test(path) && !/\/\.\.?(\/|$)/.test(path)
+    return raw.headers.every(([, v]) => v.length === 1) && /^(\/[\w\-.~]+)*\/?$/.test(path) &&
+      !/\/\.\.?(\/|$)/.test(path)
   })
   for (const c of plain) {
     test(`${c.name}: verifies as a Request, and fails with one byte changed`, async () => {
@@ -124,10 +149,24 @@ describe('AWS SigV4 test suite', () => {
       const parsed = parseSigV4(request, url)
       if (parsed.kind !== 'signed') throw new Error(`not signed: ${JSON.stringify(parsed)}`)
       const hash = await sha256Hex(raw.body)
-      expect(await verifySigV4(request, url, parsed.claim, SUITE_SECRET, hash)).toEqual({ ok: true })
-      const wrongSecret = await verifySigV4(request, url, parsed.claim, `${SUITE_SECRET.slice(0, -1)}Z`, hash)
+      expect(await verifySigV4(request, url, parsed.claim, SUITE_SECRET, hash)).toEqual({
+        ok: true,
+      })
+      const wrongSecret = await verifySigV4(
+        request,
+        url,
+        parsed.claim,
+        `${SUITE_SECRET.slice(0, -1)}Z`,
+        hash,
+      )
       expect(wrongSecret.ok).toBe(false)
-      const wrongBody = await verifySigV4(request, url, parsed.claim, SUITE_SECRET, await sha256Hex(`${raw.body}x`))
+      const wrongBody = await verifySigV4(
+        request,
+        url,
+        parsed.claim,
+        SUITE_SECRET,
+        await sha256Hex(`${raw.body}x`),
+      )
       expect(wrongBody.ok).toBe(false)
     })
   }
@@ -159,7 +198,10 @@ describe('canonical forms', () => {
 // authentication step (key, token, time, payload hash, signature).
 describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
   const NOW = Date.UTC(2026, 0, 1, 12, 0, 0)
-  const keys = createKeyStore('123456789012', [{ accessKeyId: 'AKIAEXAMPLEEXAMPLE22', secretAccessKey: 'base/secret+key/0123456789abcdefghijklmn' }])
+  const keys = createKeyStore('123456789012', [{
+    accessKeyId: 'AKIAEXAMPLEEXAMPLE22',
+    secretAccessKey: 'base/secret+key/0123456789abcdefghijklmn',
+  }])
   const base = keys.baseKeys[0]!
   const temp = keys.issueTemporary({
     roleArn: 'arn:aws:iam::123456789012:role/gen',
@@ -168,7 +210,11 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
     sessionName: 'gen',
     expiration: NOW + 3600_000,
   })
-  const tempCreds = { accessKeyId: temp.accessKeyId, secretAccessKey: temp.secretAccessKey, sessionToken: temp.sessionToken! }
+  const tempCreds = {
+    accessKeyId: temp.accessKeyId,
+    secretAccessKey: temp.secretAccessKey,
+    sessionToken: temp.sessionToken!,
+  }
   const baseCreds = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey }
   const auth = (service: EmulatorService, request: Request, body: string): Promise<unknown> => {
     const url = new URL(request.url)
@@ -187,9 +233,33 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
     })
   }
 
-  const CHARS = ['a', 'Z', '0', '-', '_', '.', '~', ' ', '=', '&', '%', ':', '@', '!', '*', "'", '(', 'é', '日', '$', ',', ';', '/']
+  const CHARS = [
+    'a',
+    'Z',
+    '0',
+    '-',
+    '_',
+    '.',
+    '~',
+    ' ',
+    '=',
+    '&',
+    '%',
+    ':',
+    '@',
+    '!',
+    '*',
+    "'",
+    '(',
+    'é',
+    '日',
+    '$',
+    ',',
+    ';',
+    '/',
+  ]
   const generate = (rand: () => number, s3: boolean, forAws4: boolean): PlainRequest => {
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
     const word = (min: number, max: number, allowed = CHARS): string => {
       let s = ''
       const n = min + Math.floor(rand() * (max - min + 1))
@@ -198,13 +268,20 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
     }
     const segmentChars = CHARS.filter((c) => c !== '/' && (!forAws4 || c !== '%'))
     // `.` and `..` segments cannot survive a WHATWG URL (fetch removes them on both sides).
-    const segments = Array.from({ length: Math.floor(rand() * 4) }, () => word(1, 6, segmentChars)).filter(
-      (seg) => seg !== '.' && seg !== '..',
-    )
+    const segments = Array.from({ length: Math.floor(rand() * 4) }, () => word(1, 6, segmentChars))
+      .filter(
+        (seg) => seg !== '.' && seg !== '..',
+      )
     const query: Record<string, string> = {}
-    for (let i = Math.floor(rand() * 4); i > 0; i--) query[`${word(1, 4, ['a', 'b', 'K', '-', '_', '.'])}${i}`] = word(0, 6)
+    for (let i = Math.floor(rand() * 4); i > 0; i--) {
+      query[`${word(1, 4, ['a', 'b', 'K', '-', '_', '.'])}${i}`] = word(0, 6)
+    }
     const headers: Record<string, string> = {}
-    for (let i = Math.floor(rand() * 3); i > 0; i--) headers[`x-amz-meta-${word(1, 3, ['a', 'b', 'c'])}${i}`] = `v ${word(1, 5, ['a', 'x', '1', ' '])}`.trim()
+    for (let i = Math.floor(rand() * 3); i > 0; i--) {
+      headers[`x-amz-meta-${word(1, 3, ['a', 'b', 'c'])}${i}`] = `v ${
+        word(1, 5, ['a', 'x', '1', ' '])
+      }`.trim()
+    }
     const method = pick(['GET', 'PUT', 'POST', 'DELETE'])
     const hasBody = method === 'PUT' || method === 'POST'
     return {
@@ -224,14 +301,19 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
       test(`${signerName} -> ${service}: 60 generated requests verify; one changed value fails each`, async () => {
         const rand = seeded(service.length * 97 + signerName.length)
         const s3 = service === 's3'
-        const signatureError = service === 'dynamodb' ? 'InvalidSignatureException' : 'SignatureDoesNotMatch'
+        const signatureError = service === 'dynamodb'
+          ? 'InvalidSignatureException'
+          : 'SignatureDoesNotMatch'
         for (let i = 0; i < 60; i++) {
           let req = generate(rand, s3, signerName === 'aws4fetch')
           const creds = i % 2 === 0 ? tempCreds : baseCreds
           const presign = i % 5 === 4 && req.body === undefined
           // S3 presigned URLs carry UNSIGNED-PAYLOAD, as @aws-sdk/s3-request-presigner signs them.
           if (s3 && presign && signerName === 'smithy') {
-            req = { ...req, headers: { ...req.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }
+            req = {
+              ...req,
+              headers: { ...req.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+            }
           }
           const sign = (r: PlainRequest, c: TestCredentials = creds, now = NOW): Promise<Request> =>
             signerName === 'smithy'
@@ -239,19 +321,36 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
               : aws4Sign(r, c, service, now, { signQuery: presign })
           const signed = await sign(req)
           const label = `${signerName} ${service} #${i} ${signed.method} ${signed.url}`
-          expect([label, await auth(service, signed.clone(), req.body ?? '')]).toEqual([label, creds === tempCreds ? temp.identity : base.identity])
+          expect([label, await auth(service, signed.clone(), req.body ?? '')]).toEqual([
+            label,
+            creds === tempCreds ? temp.identity : base.identity,
+          ])
 
           // One byte of the body (S3 reports the payload hash; the others the signature).
           if (req.body !== undefined && !(s3 && (presign || signerName === 'aws4fetch'))) {
             const body = `${req.body}!`
-            const tampered = new Request(signed.url, { method: signed.method, headers: signed.headers, body })
-            expect([label, await auth(service, tampered, body)]).toEqual([label, s3 ? 'XAmzContentSHA256Mismatch' : signatureError])
+            const tampered = new Request(signed.url, {
+              method: signed.method,
+              headers: signed.headers,
+              body,
+            })
+            expect([label, await auth(service, tampered, body)]).toEqual([
+              label,
+              s3 ? 'XAmzContentSHA256Mismatch' : signatureError,
+            ])
           }
           // One query value.
           const url = new URL(signed.url)
           url.searchParams.set('extra', 'x')
-          const withQuery = new Request(url, { method: signed.method, headers: signed.headers, ...(req.body !== undefined ? { body: req.body } : {}) })
-          expect([label, await auth(service, withQuery, req.body ?? '')]).toEqual([label, signatureError])
+          const withQuery = new Request(url, {
+            method: signed.method,
+            headers: signed.headers,
+            ...(req.body !== undefined ? { body: req.body } : {}),
+          })
+          expect([label, await auth(service, withQuery, req.body ?? '')]).toEqual([
+            label,
+            signatureError,
+          ])
           // One signed header value (header auth), or the date one second later.
           if (!presign) {
             const headers = new Headers(signed.headers)
@@ -260,13 +359,27 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
             const name = Object.keys(req.headers).find((h) => signedNames.includes(h))
             if (name) {
               headers.set(name, `${headers.get(name)}x`)
-              const changed = new Request(signed.url, { method: signed.method, headers, ...(req.body !== undefined ? { body: req.body } : {}) })
-              expect([label, await auth(service, changed, req.body ?? '')]).toEqual([label, signatureError])
+              const changed = new Request(signed.url, {
+                method: signed.method,
+                headers,
+                ...(req.body !== undefined ? { body: req.body } : {}),
+              })
+              expect([label, await auth(service, changed, req.body ?? '')]).toEqual([
+                label,
+                signatureError,
+              ])
             }
             const dated = new Headers(signed.headers)
             dated.set('x-amz-date', '20260101T120001Z')
-            const redated = new Request(signed.url, { method: signed.method, headers: dated, ...(req.body !== undefined ? { body: req.body } : {}) })
-            expect([label, await auth(service, redated, req.body ?? '')]).toEqual([label, signatureError])
+            const redated = new Request(signed.url, {
+              method: signed.method,
+              headers: dated,
+              ...(req.body !== undefined ? { body: req.body } : {}),
+            })
+            expect([label, await auth(service, redated, req.body ?? '')]).toEqual([
+              label,
+              signatureError,
+            ])
           }
           // One character of the session token.
           if (creds === tempCreds) {
@@ -274,7 +387,11 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
             const resigned = await sign(req, { ...tempCreds, sessionToken: wrongToken })
             expect([label, await auth(service, resigned, req.body ?? '')]).toEqual([
               label,
-              service === 'sts' ? 'InvalidClientTokenId' : service === 'dynamodb' ? 'UnrecognizedClientException' : 'InvalidToken',
+              service === 'sts'
+                ? 'InvalidClientTokenId'
+                : service === 'dynamodb'
+                ? 'UnrecognizedClientException'
+                : 'InvalidToken',
             ])
           }
         }

@@ -6,7 +6,12 @@
 import type { CAC, Command } from 'cac'
 import process from 'node:process'
 import { z } from 'zod'
-import { createEmulator, serveEmulator, type EmulatorOptions, type ServedEmulator } from '../../emulator/index.ts'
+import {
+  createEmulator,
+  type EmulatorOptions,
+  type ServedEmulator,
+  serveEmulator,
+} from '../../emulator/index.ts'
 import { FAULT_KINDS, type FaultKind } from '../../emulator/faults.ts'
 import { formatEnv } from '../env-format.ts'
 import { createCliLogger, err, out, UsageError } from '../output.ts'
@@ -29,12 +34,23 @@ export interface EmulatorFlags {
 const list = (value: unknown): string[] =>
   value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => String(v))
 
-function faultSpec(flag: string, spec: string, numberRe: RegExp): { target: string; amount: number; kind?: FaultKind } {
+function faultSpec(
+  flag: string,
+  spec: string,
+  numberRe: RegExp,
+): { target: string; amount: number; kind?: FaultKind } {
   const m = /^([^=]+)=([^:]+)(?::(\w+))?$/.exec(spec)
   const kind = m?.[3]
-  if (!m || !numberRe.test(m[2]!) || (kind !== undefined && !(FAULT_KINDS as readonly string[]).includes(kind))) {
+  if (
+    !m || !numberRe.test(m[2]!) ||
+    (kind !== undefined && !(FAULT_KINDS as readonly string[]).includes(kind))
+  ) {
     throw new UsageError(
-      `${flag} takes <target>=<number>[:<kind>] with kind one of ${FAULT_KINDS.join(', ')} (got '${spec}'), e.g. ${flag} AssumeRole=${flag === '--fail-next' ? '2:throttle' : '0.1:error'}`,
+      `${flag} takes <target>=<number>[:<kind>] with kind one of ${
+        FAULT_KINDS.join(', ')
+      } (got '${spec}'), e.g. ${flag} AssumeRole=${
+        flag === '--fail-next' ? '2:throttle' : '0.1:error'
+      }`,
     )
   }
   return { target: m[1]!, amount: Number(m[2]), ...(kind ? { kind: kind as FaultKind } : {}) }
@@ -45,7 +61,8 @@ const flagsSchema = z.object({
   lifetime: z.coerce.number().int().min(1).optional(),
   accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits').optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must look like us-east-1').optional(),
-  accessKeyId: z.string().regex(/^AKIA[A-Z2-7]{16}$/, 'must be AKIA followed by 16 of A-Z and 2-7').optional(),
+  accessKeyId: z.string().regex(/^AKIA[A-Z2-7]{16}$/, 'must be AKIA followed by 16 of A-Z and 2-7')
+    .optional(),
   secretAccessKey: z.string().min(16).optional(),
   latency: z.coerce.number().int().min(0).optional(),
   maxHang: z.coerce.number().int().min(1).optional(),
@@ -76,7 +93,9 @@ export function parseEmulatorFlags(raw: Record<string, unknown>): EmulatorFlags 
     throw new UsageError(`${flagNames[key] ?? key} ${issue.message} (got ${String(picked[key])})`)
   }
   if ((parsed.data.accessKeyId === undefined) !== (parsed.data.secretAccessKey === undefined)) {
-    throw new UsageError('--access-key-id and --secret-access-key go together: give both or neither')
+    throw new UsageError(
+      '--access-key-id and --secret-access-key go together: give both or neither',
+    )
   }
   return {
     ...parsed.data,
@@ -108,19 +127,30 @@ function untilStopped(): Promise<NodeJS.Signals> {
 function addEmulatorOptions(command: Command): Command {
   return command
     .option('--port <port>', 'Port on 127.0.0.1 (0 = any free port)', { default: 0 })
-    .option('--lifetime <seconds>', 'Every issued credential lives this long, whatever DurationSeconds asked')
+    .option(
+      '--lifetime <seconds>',
+      'Every issued credential lives this long, whatever DurationSeconds asked',
+    )
     .option('--account-id <id>', 'Account id of the base identity (default 123456789012)')
     .option('--region <region>', 'Region to advertise (default us-east-1)')
     .option('--access-key-id <id>', 'Fixed base access key id (default random AKIA...)')
     .option('--secret-access-key <key>', 'Fixed base secret key (with --access-key-id)')
-    .option('--fail-next <spec>', 'Fail the next N calls: <target>=<N>[:throttle|error|hang] (repeatable)')
-    .option('--failure-rate <spec>', 'Fail a fraction of calls: <target>=<0..1>[:throttle|error|hang] (repeatable)')
+    .option(
+      '--fail-next <spec>',
+      'Fail the next N calls: <target>=<N>[:throttle|error|hang] (repeatable)',
+    )
+    .option(
+      '--failure-rate <spec>',
+      'Fail a fraction of calls: <target>=<0..1>[:throttle|error|hang] (repeatable)',
+    )
     .option('--latency <ms>', 'Add this much latency to every call')
     .option('--max-hang <ms>', 'Longest an injected hang lasts (default 30000)')
     .option('--verbose', 'Debug lines on stderr')
 }
 
-async function start(raw: Record<string, unknown>): Promise<{ served: ServedEmulator; flags: EmulatorFlags }> {
+async function start(
+  raw: Record<string, unknown>,
+): Promise<{ served: ServedEmulator; flags: EmulatorFlags }> {
   const flags = parseEmulatorFlags(raw)
   const options: EmulatorOptions = {
     logger: createCliLogger(flags.verbose),
@@ -148,11 +178,15 @@ async function runForeground(raw: Record<string, unknown>, howTo: boolean): Prom
       [
         '',
         `The AWS emulator (STS, S3, DynamoDB, GitHub Actions OIDC) is listening on ${served.url}`,
-        flags.lifetime ? `Every credential it issues lives ${flags.lifetime} s.` : 'Credentials live as long as DurationSeconds asks.',
+        flags.lifetime
+          ? `Every credential it issues lives ${flags.lifetime} s.`
+          : 'Credentials live as long as DurationSeconds asks.',
         '',
         'Paste the export lines above (stdout) into another shell, then:',
         `  aws --endpoint-url ${served.url} sts get-caller-identity`,
-        `  aws --endpoint-url ${served.url} sts assume-role --role-arn arn:aws:iam::${flags.accountId ?? '123456789012'}:role/demo --role-session-name demo`,
+        `  aws --endpoint-url ${served.url} sts assume-role --role-arn arn:aws:iam::${
+          flags.accountId ?? '123456789012'
+        }:role/demo --role-session-name demo`,
         `  aws --endpoint-url ${served.url} s3api create-bucket --bucket demo`,
         '',
         `Stats: curl ${served.url}/_emulator/stats    Stop: Ctrl-C`,
@@ -170,15 +204,21 @@ async function runForeground(raw: Record<string, unknown>, howTo: boolean): Prom
 
 /** Register `emulator`. */
 export function registerEmulator(cli: CAC): void {
-  addEmulatorOptions(cli.command('emulator', 'Run the AWS emulator on 127.0.0.1 until stopped; prints export lines'))
-    .example('  stsrefresh emulator --port 4566 --lifetime 20 > emulator.env &  sleep 1; . ./emulator.env')
+  addEmulatorOptions(
+    cli.command('emulator', 'Run the AWS emulator on 127.0.0.1 until stopped; prints export lines'),
+  )
+    .example(
+      '  stsrefresh emulator --port 4566 --lifetime 20 > emulator.env &  sleep 1; . ./emulator.env',
+    )
     .example('  stsrefresh emulator --fail-next AssumeRole=2:throttle --failure-rate s3=0.05:error')
     .action((raw: Record<string, unknown>) => runForeground(raw, false))
 }
 
 /** Register `demo`: the emulator plus a short how-to on stderr. */
 export function registerDemo(cli: CAC): void {
-  addEmulatorOptions(cli.command('demo', 'Start the emulator and explain how to point AWS clients at it')).action(
+  addEmulatorOptions(
+    cli.command('demo', 'Start the emulator and explain how to point AWS clients at it'),
+  ).action(
     (raw: Record<string, unknown>) => runForeground(raw, true),
   )
 }
