@@ -58,6 +58,12 @@ export function withSkewCorrection(base: Clock, thresholdMs = 60_000): SkewCorre
   }
 }
 
+/**
+ * The default clock of every client and session: one skew-corrected system clock per process,
+ * because skew is a property of the machine, and signing and expiry must follow the same time.
+ */
+export const defaultClock: SkewCorrectedClock = withSkewCorrection(systemClock)
+
 /** Parse an HTTP `Date` header value to epoch ms, or undefined if absent or unparsable. */
 export function parseHttpDate(value: string | null | undefined): number | undefined {
   if (!value) return undefined

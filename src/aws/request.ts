@@ -5,7 +5,7 @@
  * ExpiredToken-class errors, re-timed once on clock-skew errors, and failures become
  * {@link AwsServiceError}s shaped `<Service>.<Operation>: <code>: <message>`.
  */
-import { parseHttpDate, sleep, systemClock, withSkewCorrection } from '../clock.ts'
+import { defaultClock, parseHttpDate, sleep } from '../clock.ts'
 import type { SkewCorrectedClock } from '../clock.ts'
 import { toCredentialSource } from '../credentials/input.ts'
 import { maskKey } from '../credentials/redact.ts'
@@ -86,11 +86,8 @@ export interface AwsClient {
   presign(call: AwsCall & { readonly expiresInSeconds: number }): Promise<string>
 }
 
-/**
- * The default clock of every client: one skew-corrected system clock per process, because skew
- * is a property of the machine. Refreshers judging expiry should use it too.
- */
-export const sharedClock: SkewCorrectedClock = withSkewCorrection(systemClock)
+/** The default clock of every client (see {@link defaultClock}). */
+export const sharedClock: SkewCorrectedClock = defaultClock
 
 /** The presigned URL limit: SigV4 query auth allows at most 7 days. */
 const MAX_PRESIGN_SECONDS = 604_800

@@ -133,7 +133,9 @@ export function validateProfile(profile: ProfileData, origins: ProfileOrigins): 
     const issue = result.error.issues[0]
     const key = typeof issue?.path[0] === 'string' ? issue.path[0] : undefined
     const raw = key === undefined ? undefined : profile[key]
-    const got = key !== undefined && ECHOABLE.has(key) && raw !== undefined ? ` (got "${raw}")` : ''
+    // JSON quoting keeps a value continued over several lines on the one line of the message.
+    const echo = key !== undefined && ECHOABLE.has(key) && raw !== undefined
+    const got = echo ? ` (got ${JSON.stringify(raw)})` : ''
     throw profileError(origins, key, `${issue?.message ?? 'invalid value'}${got}`)
   }
   const config = result.data as ProfileConfig

@@ -5,7 +5,7 @@
  * and the retryable test live in refresh-windows.ts; events in events.ts; the bounded, validated
  * source call in source-call.ts.
  */
-import { systemClock } from '../clock.ts'
+import { defaultClock } from '../clock.ts'
 import { CredentialsError } from '../errors.ts'
 import { silentLogger } from '../logger.ts'
 import type {
@@ -88,7 +88,7 @@ export class RefreshableCredentials implements CredentialSession, AsyncDisposabl
     const named = (source as { sourceName?: string }).sourceName
     this.#source = source
     this.#name = options.sourceName ?? named ?? (source.name || 'custom')
-    this.#clock = options.clock ?? systemClock
+    this.#clock = options.clock ?? defaultClock
     this.#logger = options.logger ?? silentLogger
     this.#options = options
     this.#random = options.random ?? Math.random

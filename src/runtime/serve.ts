@@ -115,7 +115,11 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   res.end()
 }
 
-async function serveNode(handler: FetchHandler, port: number): Promise<ServedHandler> {
+/** Serve with `node:http` (what Node uses; exported so Bun can test this path too). */
+export async function serveWithNodeHttp(
+  handler: FetchHandler,
+  port: number,
+): Promise<ServedHandler> {
   let bound = port
   const server = createServer((req, res) => {
     void (async () => {
@@ -156,5 +160,5 @@ export async function serve(
   const deno = (globalThis as { Deno?: DenoLike }).Deno
   if (typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined') return serveBun(handler, port)
   if (deno && typeof deno.serve === 'function') return serveDeno(deno, handler, port)
-  return serveNode(handler, port)
+  return serveWithNodeHttp(handler, port)
 }
