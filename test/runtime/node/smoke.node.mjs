@@ -1,0 +1,67 @@
+// Node smoke test: the BUILT package (dist/), imported by its own name, works on Node >= 20:
+// the emulator served with node:http, a refreshable AssumeRole session, S3 and DynamoDB clients.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  createDynamoDbClient,
+  createS3Client,
+  createStsClient,
+  fromAssumeRole,
+  isAwsServiceError,
+  refreshable,
+} from 'stsrefresh'
+import { createEmulator, serveEmulator } from 'stsrefresh/emulator'
+
+test('the library drives the emulator on Node through the built package', async () => {
+  const emulator = createEmulator({ lifetimeSeconds: 900 })
+  const server = await serveEmulator(emulator, { port: 0 })
+  const region = 'us-east-1'
+  const endpoint = server.url
+  const credentials = refreshable(
+    fromAssumeRole({
+      roleArn: `arn:aws:iam::${emulator.accountId}:role/node-smoke`,
+      roleSessionName: 'node-smoke',
+      durationSeconds: 900,
+      region,
+      endpoint,
+      source: emulator.baseCredentials,
+    }),
+  )
+  try {
+    const creds = await credentials.get()
+    assert.match(creds.accessKeyId, /^ASIA/)
+    assert.ok(creds.expiration instanceof Date)
+
+    const sts = createStsClient({ region, endpoint, credentials })
+    const me = await sts.getCallerIdentity()
+    assert.equal(me.Arn, `arn:aws:sts::${emulator.accountId}:assumed-role/node-smoke/node-smoke`)
+
+    const s3 = createS3Client({ region, endpoint, credentials })
+    await s3.createBucket({ Bucket: 'node-smoke' })
+    const bytes = new Uint8Array(256).map((_, i) => i)
+    await s3.putObject({ Bucket: 'node-smoke', Key: 'dir/all-bytes.bin', Body: bytes })
+    const object = await s3.getObject({ Bucket: 'node-smoke', Key: 'dir/all-bytes.bin' })
+    assert.deepEqual(await object.Body.bytes(), bytes)
+
+    const ddb = createDynamoDbClient({ region, endpoint, credentials })
+    await ddb.createTable({
+      TableName: 'node-smoke',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    })
+    const item = { pk: 'user#1', n: 42, big: 2n ** 64n, tags: new Set(['a', 'b']), ok: true, none: null }
+    await ddb.putItem({ TableName: 'node-smoke', Item: item })
+    const got = await ddb.getItem({ TableName: 'node-smoke', Key: { pk: 'user#1' } })
+    assert.deepEqual(got.Item, item)
+
+    await assert.rejects(
+      s3.getObject({ Bucket: 'node-smoke', Key: 'missing' }),
+      (error) => isAwsServiceError(error) && error.code === 'NoSuchKey' && error.status === 404,
+    )
+    assert.equal(emulator.stats().stsCalls.AssumeRole, 1)
+  } finally {
+    await credentials.stop()
+    await server.close()
+  }
+})
