@@ -10,4 +10,4 @@ export const VERSION: string = pkg.version
 export const COMMIT: string = typeof __STSREFRESH_COMMIT__ === 'string' ? __STSREFRESH_COMMIT__ : 'dev'
 
 /** `stsrefresh/<version> (<commit>)`. */
-export const VERSION_LINE: string = `${VERSION} (${COMMIT})`
+export const VERSION_LINE: string = `stsrefresh/${VERSION} (${COMMIT})`

@@ -73,6 +73,17 @@ const httpCredentialsSchema = z.object({
 })
 
 /**
+ * Untrusted text made safe for a one-line message: control characters (line breaks, terminal
+ * escape sequences a hostile endpoint could send) become `\uXXXX`.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
+
+/**
  * Parse and validate a credentials JSON body. `where` starts every error message (e.g.
  * `container (http://127.0.0.1:9911/creds)`); the body itself is never quoted, it holds secrets.
  */
@@ -89,8 +100,10 @@ export function parseHttpCredentials(text: string, where: string, source: string
   const code = (json as { Code?: unknown } | null)?.Code
   if (typeof code === 'string' && code !== 'Success') {
     const message = (json as { Message?: unknown }).Message
-    const detail = typeof message === 'string' && message ? `: ${message.slice(0, 200)}` : ''
-    throw new CredentialsError(`${where}: answered Code "${code.slice(0, 64)}"${detail}`, { source })
+    const detail =
+      typeof message === 'string' && message ? `: ${printable(message.slice(0, 200))}` : ''
+    const shown = printable(code.slice(0, 64))
+    throw new CredentialsError(`${where}: answered Code "${shown}"${detail}`, { source })
   }
   const result = httpCredentialsSchema.safeParse(json)
   if (!result.success) {
@@ -118,10 +131,10 @@ export function errorMessageOf(text: string): string | undefined {
   try {
     const json = JSON.parse(text) as { Message?: unknown; message?: unknown; Code?: unknown }
     const message = json.Message ?? json.message
-    if (typeof message === 'string') return message.slice(0, 200)
+    if (typeof message === 'string') return printable(message.slice(0, 200))
   } catch {
     // Not JSON: fall through to the plain text below.
   }
   const plain = text.trim()
-  return plain && plain.length <= 200 && !plain.includes('{') ? plain : undefined
+  return plain && plain.length <= 200 && !plain.includes('{') ? printable(plain) : undefined
 }

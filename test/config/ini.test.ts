@@ -167,7 +167,12 @@ describe('parseIni', () => {
 
   test('__proto__ keys and sections are plain data', () => {
     const doc = parseIni('[__proto__]\n__proto__ = x\nconstructor = y\n')
-    expect(plain(doc)).toEqual({ __proto__: { ['__proto__']: 'x', constructor: 'y' } } as never)
+    // Sections and entries are Maps, so these names stay data and never touch a prototype.
+    expect(doc.sections.map((s) => s.header)).toEqual(['__proto__'])
+    const entries = doc.sections[0]?.entries
+    expect([...(entries?.keys() ?? [])]).toEqual(['__proto__', 'constructor'])
+    expect(entries?.get('__proto__')?.value).toBe('x')
+    expect(entries?.get('constructor')?.value).toBe('y')
     expect(({} as Record<string, unknown>).x).toBeUndefined()
   })
 

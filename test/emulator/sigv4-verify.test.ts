@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { authenticate } from '../../src/emulator/auth.ts'
 import { EmulatorFault, type EmulatorService } from '../../src/emulator/context.ts'
 import { createKeyStore } from '../../src/emulator/keys.ts'
@@ -24,7 +25,7 @@ import {
   type TestCredentials,
 } from './sigv4-helpers.ts'
 
-const SUITE = join(import.meta.dir, '../../../shared/sigv4-test-suite')
+const SUITE = fileURLToPath(new URL('../../../shared/sigv4-test-suite', import.meta.url))
 const SUITE_SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
 const SUITE_TOKEN =
   'AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=='

@@ -57,6 +57,7 @@ type TestFn = ((name: string, fn: Fn, timeout?: number) => void) & {
   if: (condition: boolean) => (name: string, fn: Fn) => void
   skipIf: (condition: boolean) => (name: string, fn: Fn) => void
   todo: (name: string, fn?: Fn) => void
+  each: <T>(rows: readonly T[]) => (name: string, fn: (...args: any[]) => unknown) => void
 }
 
 const testFn = ((name: string, fn: Fn) => register(name, fn)) as TestFn
@@ -65,6 +66,14 @@ testFn.only = (name, fn) => register(name, fn)
 testFn.if = (condition) => (name, fn) => register(name, fn, !condition)
 testFn.skipIf = (condition) => (name, fn) => register(name, fn, condition)
 testFn.todo = (name, fn) => register(name, fn ?? (() => {}), true)
+testFn.each = (rows) => (name, fn) => {
+  rows.forEach((row, index) => {
+    const args = Array.isArray(row) ? row : [row]
+    let title = name
+    for (const arg of args) title = title.replace(/%[sdipjo#]/, typeof arg === 'object' ? JSON.stringify(arg) : String(arg))
+    register(`${title} [${index}]`, () => fn(...args))
+  })
+}
 
 export const test: TestFn = testFn
 export const it: TestFn = testFn
@@ -114,5 +123,36 @@ export function beforeEach(fn: Fn): void {
 export function afterEach(fn: Fn): void {
   current.afterEach.push(fn)
 }
+
+// Bun's extra matchers that the suites use, on top of Jest's.
+expect.extend({
+  toStartWith(received: string, prefix: string) {
+    const pass = typeof received === 'string' && received.startsWith(prefix)
+    return { pass, message: () => `expected ${JSON.stringify(received)} to start with ${JSON.stringify(prefix)}` }
+  },
+  toEndWith(received: string, suffix: string) {
+    const pass = typeof received === 'string' && received.endsWith(suffix)
+    return { pass, message: () => `expected ${JSON.stringify(received)} to end with ${JSON.stringify(suffix)}` }
+  },
+  toInclude(received: string, part: string) {
+    const pass = typeof received === 'string' && received.includes(part)
+    return { pass, message: () => `expected ${JSON.stringify(received)} to include ${JSON.stringify(part)}` }
+  },
+  toBeTrue(received: unknown) {
+    return { pass: received === true, message: () => `expected ${String(received)} to be true` }
+  },
+  toBeFalse(received: unknown) {
+    return { pass: received === false, message: () => `expected ${String(received)} to be false` }
+  },
+  toBeString(received: unknown) {
+    return { pass: typeof received === 'string', message: () => `expected ${String(received)} to be a string` }
+  },
+  toBeNumber(received: unknown) {
+    return { pass: typeof received === 'number', message: () => `expected ${String(received)} to be a number` }
+  },
+  toBeArray(received: unknown) {
+    return { pass: Array.isArray(received), message: () => `expected ${String(received)} to be an array` }
+  },
+})
 
 export { expect }

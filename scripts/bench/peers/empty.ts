@@ -1,0 +1,2 @@
+// The floor for whole-process timings: a Bun-compiled program that prints one line and exits.
+console.log('{}')

@@ -1,0 +1,54 @@
+/**
+ * Give option values back their text. cac parses argv with mri, which turns every value that
+ * looks like a number into one (`--external-id 0012` becomes 12, `--table 007` becomes 7), so
+ * leading zeros and long digit strings would be lost before any command sees them.
+ */
+
+const camel = (name: string): string =>
+  name.replace(/([a-z0-9])-([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase())
+
+/** The text each `--long-option` was given in `args` (before `--`), by cac's camelCase key. */
+export function rawOptionText(args: readonly string[]): Map<string, string[]> {
+  const end = args.indexOf('--')
+  const tokens = end === -1 ? args : args.slice(0, end)
+  const found = new Map<string, string[]>()
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!
+    if (!token.startsWith('--') || token.length < 3) continue
+    const eq = token.indexOf('=')
+    const name = eq === -1 ? token.slice(2) : token.slice(2, eq)
+    let value: string | undefined
+    if (eq !== -1) value = token.slice(eq + 1)
+    else if (i + 1 < tokens.length) value = tokens[i + 1]
+    if (value === undefined) continue
+    const key = camel(name)
+    found.set(key, [...(found.get(key) ?? []), value])
+  }
+  return found
+}
+
+/**
+ * Replace numbers that cac made out of option values with the text given on the command line
+ * (arrays of repeated options element by element). Booleans and defaults are left alone.
+ */
+export function restoreOptionText(options: Record<string, unknown>, args: readonly string[]): void {
+  const raw = rawOptionText(args)
+  for (const [key, value] of Object.entries(options)) {
+    if (key === '--') continue
+    const texts = raw.get(key)
+    if (!texts) continue
+    if (typeof value === 'number') {
+      const text = texts.findLast((t) => Number(t) === value)
+      if (text !== undefined) options[key] = text
+    } else if (Array.isArray(value)) {
+      let from = 0
+      options[key] = value.map((item) => {
+        if (typeof item !== 'number') return item
+        const index = texts.findIndex((t, i) => i >= from && Number(t) === item)
+        if (index === -1) return item
+        from = index + 1
+        return texts[index]
+      })
+    }
+  }
+}
