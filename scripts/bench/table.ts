@@ -7,6 +7,7 @@ import type { Summary } from './stats.ts'
 
 function number(value: number): string {
   if (!Number.isFinite(value)) return String(value)
+  if (Number.isInteger(value) && Math.abs(value) < 1000) return String(value)
   const abs = Math.abs(value)
   if (abs >= 1000) return Math.round(value).toLocaleString('en-US')
   if (abs >= 100) return value.toFixed(0)

@@ -248,7 +248,13 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
         deps.stats.request('oidc')
         return await deps.oidc.handle(request, url)
       }
-      return await route(request, url, requestId)
+      const response = await route(request, url, requestId)
+      // AWS sends Date on every response; clients learn clock skew from it, so it must be the
+      // emulator's time (an injected clock), not the host's.
+      if (!response.headers.has('date')) {
+        response.headers.set('date', new Date(deps.clock.now()).toUTCString())
+      }
+      return response
     } catch (error) {
       deps.logger.error('emulator: unexpected error', { path: url.pathname, error: String(error) })
       return new Response(JSON.stringify({ message: 'Internal emulator error', requestId }), {
