@@ -1,2 +1,140 @@
-import type { Benchmark } from './common.ts'
-export const size: Benchmark = { name: 'size', items: [0], title: 'size', async run() { return [] } }
+/**
+ * Item 7: size. Library bundles (Bun.build, target node, ESM, minified, then gzip -9) of the
+ * public entry `src/index.ts` and of refresh + STS + S3 + DynamoDB (peers/size-core.ts, zod
+ * kept external and reported if referenced) vs the AWS SDK v3 STS, S3 and DynamoDB clients
+ * bundled the same way (peers/size-sdk.ts); the npm install footprint (the package's dependency
+ * closure as installed in node_modules); the compiled binary vs an empty Bun-compiled program.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { BenchContext, Benchmark, Row } from './common.ts'
+import { missing, ROOT, run } from './common.ts'
+
+const KB = 1024
+const MB = 1024 * 1024
+
+interface Bundle {
+  readonly minified: number
+  readonly gzipped: number
+  readonly zod: boolean
+}
+
+async function bundle(context: BenchContext, entry: string, external: string[]): Promise<Bundle> {
+  const outdir = join(context.tmp, 'size', entry.replace(/[^\w]+/g, '_'))
+  const result = await Bun.build({
+    entrypoints: [join(ROOT, entry)],
+    outdir,
+    target: 'node',
+    format: 'esm',
+    minify: true,
+    external,
+  })
+  if (!result.success) throw new Error(`Bun.build ${entry} failed: ${result.logs.join('\n')}`)
+  const output = result.outputs.find((o) => o.kind === 'entry-point')!
+  const bytes = new Uint8Array(await output.arrayBuffer())
+  const text = new TextDecoder().decode(bytes)
+  return {
+    minified: bytes.length,
+    gzipped: Bun.gzipSync(bytes, { level: 9 }).length,
+    zod: /from\s*["']zod(\/[\w-]+)?["']|import\(["']zod/.test(text),
+  }
+}
+
+/** Bytes of the files of a package directory, nested node_modules excluded. */
+function dirBytes(dir: string): number {
+  let total = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) total += dirBytes(path)
+    else if (entry.isFile()) total += statSync(path).size
+  }
+  return total
+}
+
+/** The installed dependency closure of `roots` (node_modules resolution), as packages and bytes. */
+function closure(roots: readonly string[]): { packages: number; bytes: number } {
+  const seen = new Set<string>()
+  const visit = (name: string, from: string): void => {
+    // Node's lookup: the requiring package's nested node_modules first, then the top level.
+    const candidates = [join(from, 'node_modules', name), join(ROOT, 'node_modules', name)]
+    const dir = candidates.find((c) => existsSync(join(c, 'package.json')))
+    if (!dir || seen.has(dir)) return
+    seen.add(dir)
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>
+      optionalDependencies?: Record<string, string>
+    }
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) visit(dep, dir)
+  }
+  for (const root of roots) visit(root, ROOT)
+  let bytes = 0
+  for (const dir of seen) bytes += dirBytes(dir)
+  return { packages: seen.size, bytes }
+}
+
+export const size: Benchmark = {
+  name: 'size',
+  items: [7],
+  title: 'Size: library bundle, npm install footprint, compiled binary',
+  async run(context) {
+    const rows: Row[] = []
+    const gz = 'KB minified + gzip -9 (lower is better)'
+
+    const sdk = await bundle(context, 'scripts/bench/peers/size-sdk.ts', [])
+    const publicWhy = await missing('src/index.ts')
+    if (publicWhy) {
+      rows.push({ item: 7, case: 'library bundle: public entry src/index.ts', subject: 'stsrefresh', metric: gz, status: 'pending', note: publicWhy })
+    } else {
+      const pub = await bundle(context, 'src/index.ts', [])
+      rows.push({ item: 7, case: 'library bundle: public entry src/index.ts (zod included)', subject: 'stsrefresh', metric: gz, value: pub.gzipped / KB, ratio: { to: 'sdk-v3', value: pub.gzipped / sdk.gzipped }, status: 'ok', note: `${(pub.minified / KB).toFixed(1)} KB minified` })
+    }
+    const coreWhy = await missing('scripts/bench/peers/size-core.ts', ['refreshable', 'fromAssumeRole', 'createStsClient', 'createS3Client', 'createDynamoDbClient'])
+    if (coreWhy) {
+      rows.push({ item: 7, case: 'library bundle: refresh + STS + S3 + DynamoDB', subject: 'stsrefresh', metric: gz, status: 'pending', note: coreWhy })
+    } else {
+      const core = await bundle(context, 'scripts/bench/peers/size-core.ts', ['zod', 'zod/mini'])
+      rows.push({
+        item: 7,
+        case: 'library bundle: refresh + STS + S3 + DynamoDB (zod external)',
+        subject: 'stsrefresh',
+        metric: gz,
+        value: core.gzipped / KB,
+        ratio: { to: 'sdk-v3', value: core.gzipped / sdk.gzipped },
+        status: 'ok',
+        note: `${(core.minified / KB).toFixed(1)} KB minified; ${core.zod ? 'still imports zod (target: zod outside it)' : 'zod-free'}; target < 15 KB gz`,
+      })
+    }
+    rows.push({ item: 7, case: 'library bundle: STS + S3 + DynamoDB clients + fromTemporaryCredentials', subject: 'sdk-v3', metric: gz, value: sdk.gzipped / KB, status: 'ok', note: `${(sdk.minified / KB).toFixed(1)} KB minified` })
+
+    const ours = closure(['aws4fetch', 'zod', 'cac'])
+    const theirs = closure(['@aws-sdk/client-sts', '@aws-sdk/client-s3', '@aws-sdk/client-dynamodb'])
+    const pack = await run(['npm', 'pack', '--dry-run', '--json', '--ignore-scripts'])
+    let own = 0
+    try {
+      own = (JSON.parse(pack.stdout) as { unpackedSize: number }[])[0]!.unpackedSize
+    } catch {
+      context.note('npm pack --dry-run failed; the stsrefresh footprint counts its dependencies only.')
+    }
+    const distBuilt = existsSync(join(ROOT, 'dist/index.js'))
+    rows.push({ item: 7, case: 'npm install footprint', subject: 'stsrefresh', metric: 'MB installed (packages)', value: (ours.bytes + own) / MB, ratio: { to: 'sdk-v3', value: (ours.bytes + own) / theirs.bytes }, status: 'ok', note: `${ours.packages + 1} packages: stsrefresh (${(own / MB).toFixed(2)} MB per npm pack${distBuilt ? '' : ', dist/ not built: src only'}) + aws4fetch, zod, cac` })
+    rows.push({ item: 7, case: 'npm install footprint', subject: 'sdk-v3', metric: 'MB installed (packages)', value: theirs.bytes / MB, status: 'ok', note: `${theirs.packages} packages: client-sts, client-s3, client-dynamodb and their dependencies` })
+
+    const floor = await context.compile('empty', 'scripts/bench/peers/empty.ts')
+    const floorBytes = statSync(floor).size
+    let binary: string | undefined
+    try {
+      binary = await context.compile('stsrefresh', 'src/cli/main.ts')
+    } catch (error) {
+      rows.push({ item: 7, case: 'compiled binary', subject: 'stsrefresh', metric: 'MB', status: 'pending', note: (error instanceof Error ? error.message : String(error)).split('\n')[0]! })
+    }
+    if (binary) {
+      const bytes = statSync(binary).size
+      rows.push({ item: 7, case: 'compiled binary (bun build --compile --minify)', subject: 'stsrefresh', metric: 'MB', value: bytes / MB, status: 'ok', note: `+${((bytes - floorBytes) / MB).toFixed(2)} MB over the floor (target: within 2 MB)` })
+    }
+    rows.push({ item: 7, case: 'compiled binary (bun build --compile --minify)', subject: 'floor (empty program)', metric: 'MB', value: floorBytes / MB, status: 'ok' })
+    context.note('Bundles: Bun.build target node, ESM, minified, all dependencies inlined (zod external only where said), gzip level 9; ratio = stsrefresh / sdk-v3.')
+    context.note('Install footprint: the dependency closure as installed in this node_modules (apparent file sizes), plus stsrefresh\'s own unpacked size from npm pack --dry-run.')
+    return rows
+  },
+}
