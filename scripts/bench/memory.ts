@@ -1,2 +1,100 @@
-import type { Benchmark } from './common.ts'
-export const memory: Benchmark = { name: 'memory', items: [0], title: 'memory', async run() { return [] } }
+/**
+ * Item 8: memory of `stsrefresh serve` (the compiled binary) from /proc/<pid>/status: RSS when
+ * idle, RSS along 1,000 accelerated refreshes (the emulator issues 1 s credentials, so the
+ * credential server refreshes every fraction of a second; 100 with --quick), and RSS plus peak
+ * (VmHWM) after 100 concurrent credential requests.
+ */
+import type { Subprocess } from 'bun'
+import type { Benchmark, Row } from './common.ts'
+import { isolatedEnv, REGION, ROLE_ARN, rssOf, scratch, until } from './common.ts'
+
+const METRIC = 'MiB RSS (lower is better)'
+
+/** Read the child's stdout until the two credential-server variables have been printed. */
+async function serverVariables(child: Subprocess<'ignore', 'pipe', 'pipe'>): Promise<{ url: string; token: string }> {
+  const reader = child.stdout.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  for (;;) {
+    const url = /AWS_CONTAINER_CREDENTIALS_FULL_URI='?([^'\s]+)/.exec(text)?.[1]
+    const token = /AWS_CONTAINER_AUTHORIZATION_TOKEN='?([^'\s]+)/.exec(text)?.[1]
+    if (url && token) {
+      reader.releaseLock()
+      return { url, token }
+    }
+    const { value, done } = await reader.read()
+    if (done) throw new Error(`serve exited before printing its variables: ${text}`)
+    text += decoder.decode(value, { stream: true })
+  }
+}
+
+export const memory: Benchmark = {
+  name: 'memory',
+  items: [8],
+  title: 'Memory: stsrefresh serve (compiled binary)',
+  async run(context) {
+    const { createEmulator, serveEmulator } = await import('../../src/emulator/index.ts')
+    const binary = await context.compile('stsrefresh', 'src/cli/main.ts')
+    const emulator = createEmulator({ lifetimeSeconds: 1 })
+    const served = await serveEmulator(emulator, { port: 0 })
+    const env = isolatedEnv(await scratch(context, 'serve-home'), {
+      AWS_ACCESS_KEY_ID: emulator.baseCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: emulator.baseCredentials.secretAccessKey,
+    })
+    const target = context.quick ? 100 : 1000
+    const child = Bun.spawn(
+      [binary, 'serve', '--role-arn', ROLE_ARN, '--endpoint-url', served.url, '--region', REGION, '--duration', '900'],
+      { env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' },
+    )
+    const rows: Row[] = []
+    try {
+      const { url, token } = await serverVariables(child)
+      const assumes = (): number => emulator.stats().stsCalls.AssumeRole ?? 0
+      const ask = async (): Promise<void> => {
+        const response = await fetch(url, { headers: { authorization: token } })
+        const body = (await response.json()) as { AccessKeyId?: string }
+        if (response.status !== 200 || !body.AccessKeyId) throw new Error(`credential server answered ${response.status}`)
+      }
+      await ask()
+      await Bun.sleep(1000)
+      const idle = await rssOf(child.pid)
+      const startRefreshes = assumes()
+      const t0 = performance.now()
+      const trace: { refreshes: number; rss: number }[] = [{ refreshes: 0, rss: idle.rss }]
+      const step = target / 10
+      for (let next = step; next <= target; next += step) {
+        await until(() => assumes() - startRefreshes >= next, `${next} refreshes`, 120_000, 50)
+        // One request per step, as a client would make, so the served path is exercised too.
+        await ask()
+        trace.push({ refreshes: assumes() - startRefreshes, rss: (await rssOf(child.pid)).rss })
+      }
+      const refreshSeconds = (performance.now() - t0) / 1000
+      const after = trace[trace.length - 1]!
+      const firstHalf = trace[Math.floor(trace.length / 2)]!
+      await Promise.all(Array.from({ length: 100 }, ask))
+      const burst = await rssOf(child.pid)
+      rows.push({ item: 8, case: 'serve, idle (after the first request)', subject: 'stsrefresh serve', metric: METRIC, value: idle.rss, status: 'ok' })
+      rows.push({
+        item: 8,
+        case: `serve, after ${after.refreshes} accelerated refreshes`,
+        subject: 'stsrefresh serve',
+        metric: METRIC,
+        value: after.rss,
+        status: 'ok',
+        note: `${(after.rss - idle.rss).toFixed(1)} MiB over idle; ${(after.rss - firstHalf.rss).toFixed(1)} MiB over the second half (${firstHalf.refreshes} -> ${after.refreshes}); ${refreshSeconds.toFixed(0)} s; RSS trace: ${trace.map((t) => t.rss.toFixed(1)).join(' ')}`,
+      })
+      rows.push({ item: 8, case: 'serve, after 100 concurrent credential requests', subject: 'stsrefresh serve', metric: METRIC, value: burst.rss, status: 'ok', note: `peak (VmHWM) ${burst.peak.toFixed(1)} MiB over the whole run` })
+      const refreshErrors = emulator.stats().rejections
+      if (Object.keys(refreshErrors).length) context.note(`Emulator rejections during the run: ${JSON.stringify(refreshErrors)}.`)
+    } catch (error) {
+      const stderr = await new Response(child.stderr).text().catch(() => '')
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; serve stderr: ${stderr.slice(0, 500)}`)
+    } finally {
+      child.kill('SIGTERM')
+      await child.exited
+      await served.close()
+    }
+    context.note('The emulator issues credentials that expire on the next whole second or the one after (1 s lifetime); the credential server refreshes each well before expiry, so refreshes come several times a second.')
+    return rows
+  },
+}

@@ -161,10 +161,19 @@ export async function openCredentials(
   } else {
     source = defaultCredentials({ env, logger, region })
   }
+  // Until the first credentials arrive, a failed refresh is the command's own error, reported
+  // once by main; afterwards, background refresh failures deserve their warning.
+  let running = false
+  const demoted = (level: 'warn' | 'error'): Logger[typeof level] => (message, fields) =>
+    (running ? logger[level] : logger.debug)(message, fields)
+  const sessionLogger: Logger = { ...logger, warn: demoted('warn'), error: demoted('error') }
   const session = refreshable(source, {
-    logger,
+    logger: sessionLogger,
     ...(options.advisoryWindowMs ? { advisoryWindowMs: options.advisoryWindowMs } : {}),
     ...(options.autoStart === undefined ? {} : { autoStart: options.autoStart }),
+  })
+  session.on('refresh', () => {
+    running = true
   })
   return { session, region, env }
 }

@@ -4,8 +4,10 @@
  * CLI starts for every call, never loads the emulator or the S3 and DynamoDB clients. Errors
  * become one line on stderr and a fixed exit code (see `exit-codes.ts`).
  */
-import { cac, type CAC } from 'cac'
+import { type CAC, cac } from 'cac'
 import process from 'node:process'
+import { setPlatform } from '../platform.ts'
+import { nodePlatform } from '../runtime/platform.ts'
 import { reportError, UsageError } from './output.ts'
 import { restoreOptionText } from './raw-options.ts'
 import { VERSION_LINE } from './version.ts'
@@ -34,7 +36,7 @@ const EXIT_CODES = [
   '  2    usage or configuration error (bad flag, file, profile)',
   '  3    credentials could not be obtained',
   '  4    AWS service error',
-  '  exec returns the command\'s exit code (128 + n when it died of signal n)',
+  "  exec returns the command's exit code (128 + n when it died of signal n)",
 ].join('\n')
 
 /** The command word in `args` (the first argument that is not an option), if any. */
@@ -48,10 +50,23 @@ function commandWord(args: readonly string[]): string | undefined {
 
 /** Run the CLI with `argv` (as `process.argv`); resolves to the exit code. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  // The core reaches files, env and processes only through the platform: give it Node's.
+  setPlatform(nodePlatform)
   const cli = cac('stsrefresh')
   try {
     const word = commandWord(argv.slice(2))
-    const wanted = word !== undefined && Object.hasOwn(COMMANDS, word) ? [word] : Object.keys(COMMANDS)
+    const args = argv.slice(2)
+    if (
+      word === undefined && (args.includes('--version') || args.includes('-v')) &&
+      !args.includes('--help')
+    ) {
+      // No command module is needed to say which version this is.
+      process.stdout.write(`${VERSION_LINE}\n`)
+      return 0
+    }
+    const wanted = word !== undefined && Object.hasOwn(COMMANDS, word)
+      ? [word]
+      : Object.keys(COMMANDS)
     for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(cli)
     cli.option('-v, --version', 'Print the version and the commit it was built from')
     cli.help((sections) => {
@@ -64,7 +79,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     const masked = argv.map((arg, i) => (arg === '-' && (end === -1 || i < end) ? STDIO : arg))
     cli.parse(masked, { run: false })
     cli.args = cli.args.map((arg) => (arg === STDIO ? '-' : arg))
-    restoreOptionText(cli.options, argv.slice(2))
+    restoreOptionText(cli.options, args)
     if (cli.options.help) return 0
     if (cli.options.version) {
       process.stdout.write(`${VERSION_LINE}\n`)

@@ -38,9 +38,20 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+/**
+ * The configuration mistake behind an error, if any: a session wraps its source's failure (a
+ * missing profile, a broken config file) in a CredentialsError, but the fix is in the config.
+ */
+function configCause(error: unknown): Error | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (isConfigError(e)) return e
+  }
+  return undefined
+}
+
 /** The exit code for an error, per the table in the README. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (error instanceof UsageError || isConfigError(error)) return ExitCode.usage
+  if (error instanceof UsageError || configCause(error)) return ExitCode.usage
   if (isCredentialsError(error)) return ExitCode.credentials
   if (isAwsServiceError(error)) return ExitCode.service
   // cac reports unknown options and missing arguments as a CACError.
@@ -51,7 +62,8 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
 /** Print an error as one line (plus a hint), and return the exit code to use. */
 export function reportError(error: unknown, verbose: boolean): ExitCodeValue {
   const code = exitCodeFor(error)
-  const message = error instanceof Error ? error.message : String(error)
+  const shown = configCause(error) ?? error
+  const message = shown instanceof Error ? shown.message : String(shown)
   if (code === ExitCode.unexpected) {
     err(`stsrefresh: unexpected error: ${message}`)
     if (verbose && error instanceof Error && error.stack) err(error.stack)

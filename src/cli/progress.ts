@@ -55,7 +55,9 @@ export function renderBar(
   const ratio = Math.min(1, Math.max(0, done / total))
   const filled = Math.round(ratio * width)
   const percent = `${Math.floor(ratio * 100)}`.padStart(3)
-  return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% ${format(done)}/${format(total)}${suffix}`
+  return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% ${
+    format(done)
+  }/${format(total)}${suffix}`
 }
 
 /** Create a progress bar; a no-op one (that still prints `log` lines) when stderr is not a TTY. */

@@ -5,7 +5,11 @@
  */
 import type { RefreshableCredentials } from '../credentials/refreshable.ts'
 import type { Logger } from '../types.ts'
-import { openCredentials, parseCredentialFlags, type CredentialFlags } from './credential-options.ts'
+import {
+  type CredentialFlags,
+  openCredentials,
+  parseCredentialFlags,
+} from './credential-options.ts'
 import { createCliLogger } from './output.ts'
 
 /** An open session for one service command. */

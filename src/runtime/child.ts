@@ -2,12 +2,13 @@
  * Run a child process with inherited stdio, forward the signals we receive to it (as aws-vault
  * does), and resolve with its exit code: 128 + n when it died of signal n, as shells report it.
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { constants } from 'node:os'
 import process from 'node:process'
 
-const FORWARDED: readonly NodeJS.Signals[] =
-  process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH']
+const FORWARDED: readonly NodeJS.Signals[] = process.platform === 'win32'
+  ? ['SIGINT', 'SIGTERM']
+  : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH']
 
 /** Why a child could not be started, with the shell's exit code for it. */
 export class SpawnError extends Error {
@@ -26,23 +27,30 @@ export function runChild(
   env: Record<string, string | undefined>,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { stdio: 'inherit', env: env as NodeJS.ProcessEnv })
+    // Listen before spawning: the child may already be talking to whoever signals us by the
+    // time spawn() returns, and an unhandled SIGTERM would kill us instead of being forwarded.
+    let child: ChildProcess | undefined
+    const early: NodeJS.Signals[] = []
     const forward = (signal: NodeJS.Signals): void => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      if (!child) early.push(signal)
+      else if (child.exitCode === null && child.signalCode === null) child.kill(signal)
     }
     const listeners = FORWARDED.map((signal) => {
       const listener = (): void => forward(signal)
       process.on(signal, listener)
       return [signal, listener] as const
     })
+    child = spawn(command, [...args], { stdio: 'inherit', env: env as NodeJS.ProcessEnv })
+    for (const signal of early) forward(signal)
     const cleanup = (): void => {
       for (const [signal, listener] of listeners) process.off(signal, listener)
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup()
       if (error.code === 'ENOENT') reject(new SpawnError(`command not found: ${command}`, 127))
-      else if (error.code === 'EACCES') reject(new SpawnError(`command is not executable: ${command}`, 126))
-      else reject(error)
+      else if (error.code === 'EACCES') {
+        reject(new SpawnError(`command is not executable: ${command}`, 126))
+      } else reject(error)
     })
     child.on('exit', (code, signal) => {
       cleanup()

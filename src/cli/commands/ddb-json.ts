@@ -35,7 +35,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function parseJsonObject(text: string, what: string): Record<string, unknown> {
   const value = parseJson(text, what)
   if (!isPlainObject(value)) {
-    throw new UsageError(`${what} must be a JSON object, like {"pk": "user#1"} (got ${text.trim().slice(0, 60)})`)
+    throw new UsageError(
+      `${what} must be a JSON object, like {"pk": "user#1"} (got ${text.trim().slice(0, 60)})`,
+    )
   }
   return value
 }
@@ -45,10 +47,14 @@ const TYPES = new Set(['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'
 /** Check that `map` is AttributeValue JSON (each value one `{ "<type>": ... }`), for `--raw`. */
 export function checkAttributeMap(map: Record<string, unknown>, what: string): void {
   for (const [name, value] of Object.entries(map)) {
-    const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : []
+    const keys = typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.keys(value)
+      : []
     if (keys.length !== 1 || !TYPES.has(keys[0]!)) {
       throw new UsageError(
-        `${what}: with --raw, attribute '${name}' must be an AttributeValue like {"S": "text"} or {"N": "1"} (one of ${[...TYPES].join(', ')})`,
+        `${what}: with --raw, attribute '${name}' must be an AttributeValue like {"S": "text"} or {"N": "1"} (one of ${
+          [...TYPES].join(', ')
+        })`,
       )
     }
   }
@@ -57,19 +63,27 @@ export function checkAttributeMap(map: Record<string, unknown>, what: string): v
 /** Items from stdin: one JSON object, a JSON array of objects, or one object per line. */
 export function parseItems(text: string, what: string): Record<string, unknown>[] {
   const trimmed = text.trim()
-  if (trimmed === '') throw new UsageError(`${what} is empty: give one JSON object, an array of them, or one per line`)
+  if (trimmed === '') {
+    throw new UsageError(
+      `${what} is empty: give one JSON object, an array of them, or one per line`,
+    )
+  }
   if (trimmed.startsWith('[')) {
     const list = parseJson(trimmed, what)
     if (!Array.isArray(list)) throw new UsageError(`${what} must be a JSON array of objects`)
     return list.map((item, i) => {
-      if (!isPlainObject(item)) throw new UsageError(`${what}: item ${i + 1} of the array is not a JSON object`)
+      if (!isPlainObject(item)) {
+        throw new UsageError(`${what}: item ${i + 1} of the array is not a JSON object`)
+      }
       return item
     })
   }
   try {
     return [parseJsonObject(trimmed, what)]
   } catch {
-    return trimmed.split('\n').filter((line) => line.trim() !== '').map((line, i) => parseJsonObject(line, `${what} line ${i + 1}`))
+    return trimmed.split('\n').filter((line) => line.trim() !== '').map((line, i) =>
+      parseJsonObject(line, `${what} line ${i + 1}`)
+    )
   }
 }
 

@@ -35,7 +35,11 @@ type Raw = Record<string, unknown>
 
 function checkUsage(action: string, table: string | undefined, raw: Raw): Action {
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    throw new UsageError(`unknown ddb action '${action}': use one of ${ACTIONS.join(', ')} (see \`stsrefresh ddb --help\`)`)
+    throw new UsageError(
+      `unknown ddb action '${action}': use one of ${
+        ACTIONS.join(', ')
+      } (see \`stsrefresh ddb --help\`)`,
+    )
   }
   const a = action as Action
   if (!table) throw new UsageError(`ddb ${a} needs a table name: stsrefresh ddb ${a} <table> ...`)
@@ -45,10 +49,14 @@ function checkUsage(action: string, table: string | undefined, raw: Raw): Action
     }
   }
   if ((a === 'get' || a === 'delete') && textOption(raw, 'key') === undefined) {
-    throw new UsageError(`ddb ${a} needs --key, the item's primary key as JSON, e.g. --key '{"pk":"user#1"}'`)
+    throw new UsageError(
+      `ddb ${a} needs --key, the item's primary key as JSON, e.g. --key '{"pk":"user#1"}'`,
+    )
   }
   if (a === 'query' && textOption(raw, 'keyCondition') === undefined) {
-    throw new UsageError(`ddb query needs --key-condition, e.g. --key-condition 'pk = :pk' --values '{":pk":"user#1"}'`)
+    throw new UsageError(
+      `ddb query needs --key-condition, e.g. --key-condition 'pk = :pk' --values '{":pk":"user#1"}'`,
+    )
   }
   return a
 }
@@ -61,7 +69,9 @@ function expressions(raw: Raw, rawMode: boolean): Record<string, unknown> {
     const parsed = parseJsonObject(names, '--names')
     for (const [k, v] of Object.entries(parsed)) {
       if (!k.startsWith('#') || typeof v !== 'string') {
-        throw new UsageError(`--names maps placeholders to attribute names, like {"#n": "name"} (bad entry '${k}')`)
+        throw new UsageError(
+          `--names maps placeholders to attribute names, like {"#n": "name"} (bad entry '${k}')`,
+        )
       }
     }
     result.ExpressionAttributeNames = parsed
@@ -70,7 +80,11 @@ function expressions(raw: Raw, rawMode: boolean): Record<string, unknown> {
   if (values !== undefined) {
     const parsed = parseJsonObject(values, '--values')
     for (const k of Object.keys(parsed)) {
-      if (!k.startsWith(':')) throw new UsageError(`--values keys are placeholders starting with ':', like {":pk": "user#1"} (bad key '${k}')`)
+      if (!k.startsWith(':')) {
+        throw new UsageError(
+          `--values keys are placeholders starting with ':', like {":pk": "user#1"} (bad key '${k}')`,
+        )
+      }
     }
     if (rawMode) checkAttributeMap(parsed, '--values')
     result.ExpressionAttributeValues = parsed
@@ -93,11 +107,18 @@ function maxItems(raw: Raw): number | undefined {
   const value = textOption(raw, 'maxItems')
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-items must be a whole number of at least 1 (got ${value})`)
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--max-items must be a whole number of at least 1 (got ${value})`)
+  }
   return n
 }
 
-function objectOption(raw: Raw, key: string, flag: string, rawMode: boolean): Record<string, unknown> {
+function objectOption(
+  raw: Raw,
+  key: string,
+  flag: string,
+  rawMode: boolean,
+): Record<string, unknown> {
   const parsed = parseJsonObject(textOption(raw, key)!, flag)
   if (rawMode) checkAttributeMap(parsed, flag)
   return parsed
@@ -107,24 +128,42 @@ async function readItems(raw: Raw, rawMode: boolean): Promise<Record<string, unk
   const inline = textOption(raw, 'item')
   if (inline !== undefined) return [objectOption(raw, 'item', '--item', rawMode)]
   if (process.stdin.isTTY) {
-    throw new UsageError(`ddb put needs --item '{"pk":"..."}' or items on stdin (one JSON object, an array, or one per line)`)
+    throw new UsageError(
+      `ddb put needs --item '{"pk":"..."}' or items on stdin (one JSON object, an array, or one per line)`,
+    )
   }
   const items = parseItems(await text(process.stdin), 'stdin')
   if (rawMode) items.forEach((item, i) => checkAttributeMap(item, `stdin item ${i + 1}`))
   return items
 }
 
-async function run(ddb: DynamoDbClient, a: Action, TableName: string, raw: Raw, rawMode: boolean): Promise<void> {
+async function run(
+  ddb: DynamoDbClient,
+  a: Action,
+  TableName: string,
+  raw: Raw,
+  rawMode: boolean,
+): Promise<void> {
   const expr = expressions(raw, rawMode)
   const consistent = raw.consistent === true ? { ConsistentRead: true } : {}
   const returnOld = raw.returnOld === true ? { ReturnValues: 'ALL_OLD' as const } : {}
   if (a === 'get') {
-    const { Item } = await ddb.getItem({ TableName, Key: objectOption(raw, 'key', '--key', rawMode), ...expr, ...consistent })
+    const { Item } = await ddb.getItem({
+      TableName,
+      Key: objectOption(raw, 'key', '--key', rawMode),
+      ...expr,
+      ...consistent,
+    })
     // As `aws dynamodb get-item`: no item, no output (and exit 0).
     if (Item) out(stringifyJson(Item, 2))
     else err(`stsrefresh: no item with that key in ${TableName}`)
   } else if (a === 'delete') {
-    const result = await ddb.deleteItem({ TableName, Key: objectOption(raw, 'key', '--key', rawMode), ...expr, ...returnOld })
+    const result = await ddb.deleteItem({
+      TableName,
+      Key: objectOption(raw, 'key', '--key', rawMode),
+      ...expr,
+      ...returnOld,
+    })
     if (result.Attributes) out(stringifyJson(result.Attributes, 2))
   } else if (a === 'put') {
     const items = await readItems(raw, rawMode)
@@ -133,14 +172,23 @@ async function run(ddb: DynamoDbClient, a: Action, TableName: string, raw: Raw, 
       if (result.Attributes) out(stringifyJson(result.Attributes, 2))
     } else {
       if (Object.keys(expr).length > 0 || raw.returnOld === true) {
-        throw new UsageError('--condition, --names, --values and --return-old apply to a single item; stdin held several')
+        throw new UsageError(
+          '--condition, --names, --values and --return-old apply to a single item; stdin held several',
+        )
       }
-      await ddb.batchWriteItem({ RequestItems: { [TableName]: items.map((Item) => ({ PutRequest: { Item } })) } })
+      await ddb.batchWriteItem({
+        RequestItems: { [TableName]: items.map((Item) => ({ PutRequest: { Item } })) },
+      })
     }
     err(`stsrefresh: put ${items.length} item${items.length === 1 ? '' : 's'} into ${TableName}`)
   } else {
     const limit = maxItems(raw)
-    const input = { TableName, ...expr, ...consistent, ...(raw.descending === true ? { ScanIndexForward: false } : {}) }
+    const input = {
+      TableName,
+      ...expr,
+      ...consistent,
+      ...(raw.descending === true ? { ScanIndexForward: false } : {}),
+    }
     const pages = a === 'query' ? ddb.paginateQuery(input) : ddb.paginateScan(input)
     let printed = 0
     // One item per line (JSON Lines), printed page by page, so huge tables stream.
@@ -155,9 +203,17 @@ async function run(ddb: DynamoDbClient, a: Action, TableName: string, raw: Raw, 
 
 /** Register `ddb`. */
 export function registerDdb(cli: CAC): void {
-  addCredentialOptions(cli.command('ddb <action> [table]', 'DynamoDB: get, put, delete, query, scan with always-fresh credentials'))
+  addCredentialOptions(
+    cli.command(
+      'ddb <action> [table]',
+      'DynamoDB: get, put, delete, query, scan with always-fresh credentials',
+    ),
+  )
     .option('--key <json>', 'get, delete: the primary key, e.g. {"pk":"user#1"}')
-    .option('--item <json>', 'put: the item (default: read from stdin; several items are batch-written)')
+    .option(
+      '--item <json>',
+      'put: the item (default: read from stdin; several items are batch-written)',
+    )
     .option('--key-condition <expr>', 'query: KeyConditionExpression, e.g. "pk = :pk"')
     .option('--filter <expr>', 'query, scan: FilterExpression')
     .option('--condition <expr>', 'put, delete: ConditionExpression')
@@ -183,7 +239,14 @@ export function registerDdb(cli: CAC): void {
       maxItems(raw)
       if (a === 'get' || a === 'delete') objectOption(raw, 'key', '--key', rawMode)
       await withServiceSession(raw, async ({ session, region, env, logger }) => {
-        const ddb = createDynamoDbClient({ region, env, credentials: session, logger, raw: rawMode, unmarshallOptions: { wrapNumbers: true } })
+        const ddb = createDynamoDbClient({
+          region,
+          env,
+          credentials: session,
+          logger,
+          raw: rawMode,
+          unmarshallOptions: { wrapNumbers: true },
+        })
         await run(ddb, a, String(table), raw, rawMode)
       })
     })

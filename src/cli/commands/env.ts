@@ -1,8 +1,8 @@
 /** `stsrefresh env`: print credentials once as variables (they will not refresh). */
 import type { CAC } from 'cac'
-import { appendGitHubEnv } from '../../runtime/github-env.ts'
+import { appendGitHubEnv, githubEnvFile } from '../../runtime/github-env.ts'
 import type { Credentials } from '../../types.ts'
-import { addCredentialOptions, openCredentials, parseCredentialFlags } from '../credential-options.ts'
+import { addCredentialOptions, effectiveEnv, openCredentials, parseCredentialFlags } from '../credential-options.ts'
 import { ENV_FORMATS, formatEnv, githubMasks, type EnvFormat } from '../env-format.ts'
 import { createCliLogger, err, out, UsageError } from '../output.ts'
 
@@ -30,6 +30,8 @@ export function registerEnv(cli: CAC): void {
       if (!(ENV_FORMATS as readonly string[]).includes(format)) {
         throw new UsageError(`--format must be one of ${ENV_FORMATS.join(', ')} (got ${format})`)
       }
+      // Fail before any credentials are fetched (and masks printed) when they could not be written.
+      if (format === 'github') githubEnvFile(effectiveEnv(flags))
       const logger = createCliLogger(flags.verbose)
       const { session, region, env } = await openCredentials(flags, { logger, autoStart: false })
       const credentials = await session.get().finally(() => session.stop())

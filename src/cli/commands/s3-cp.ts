@@ -12,7 +12,7 @@ import { Readable } from 'node:stream'
 import type { S3Client } from '../../s3/index.ts'
 import { UsageError } from '../output.ts'
 import { createProgressBar, formatBytes } from '../progress.ts'
-import { isS3Url, parseS3Url, s3Url, type S3Location } from './s3-url.ts'
+import { isS3Url, parseS3Url, type S3Location, s3Url } from './s3-url.ts'
 
 /** Options of {@link copy}. */
 export interface CopyOptions {
@@ -45,13 +45,22 @@ async function fileSize(path: string, what: string): Promise<number> {
     info = await stat(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(`${what} '${path}' cannot be read: ${code === 'ENOENT' ? 'no such file' : code}`)
+    throw new UsageError(
+      `${what} '${path}' cannot be read: ${code === 'ENOENT' ? 'no such file' : code}`,
+    )
   }
-  if (info.isDirectory()) throw new UsageError(`${what} '${path}' is a directory: s3 cp copies one file`)
+  if (info.isDirectory()) {
+    throw new UsageError(`${what} '${path}' is a directory: s3 cp copies one file`)
+  }
   return info.size
 }
 
-async function upload(s3: S3Client, src: string, dst: S3Location, options: CopyOptions): Promise<CopyResult> {
+async function upload(
+  s3: S3Client,
+  src: string,
+  dst: S3Location,
+  options: CopyOptions,
+): Promise<CopyResult> {
   const fromStdin = src === '-'
   if (fromStdin && (dst.key === '' || dst.key.endsWith('/'))) {
     throw new UsageError(`copying from stdin needs a full object key (got '${s3Url(dst)}')`)
@@ -61,7 +70,12 @@ async function upload(s3: S3Client, src: string, dst: S3Location, options: CopyO
   const body = fromStdin
     ? (Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>)
     : await openAsBlob(src)
-  const bar = createProgressBar({ label: 'upload', total: size, format: formatBytes, enabled: options.progress ? undefined : false })
+  const bar = createProgressBar({
+    label: 'upload',
+    total: size,
+    format: formatBytes,
+    enabled: options.progress ? undefined : false,
+  })
   try {
     const result = await s3.upload({
       Bucket: dst.bucket,
@@ -72,13 +86,23 @@ async function upload(s3: S3Client, src: string, dst: S3Location, options: CopyO
       ...(options.contentType ? { ContentType: options.contentType } : {}),
       onProgress: (p) => bar.update(p.loaded, p.total),
     })
-    return { operation: 'upload', from: src, to: s3Url({ bucket: dst.bucket, key: Key }), ...(size !== undefined ? { bytes: size } : {}), ...(result.ETag ? { etag: result.ETag } : {}) }
+    return {
+      operation: 'upload',
+      from: src,
+      to: s3Url({ bucket: dst.bucket, key: Key }),
+      ...(size !== undefined ? { bytes: size } : {}),
+      ...(result.ETag ? { etag: result.ETag } : {}),
+    }
   } finally {
     bar.done()
   }
 }
 
-async function writeAll(stream: ReadableStream<Uint8Array>, sink: NodeJS.WritableStream, onChunk: (n: number) => void): Promise<number> {
+async function writeAll(
+  stream: ReadableStream<Uint8Array>,
+  sink: NodeJS.WritableStream,
+  onChunk: (n: number) => void,
+): Promise<number> {
   let bytes = 0
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.byteLength
@@ -94,16 +118,34 @@ async function localTarget(dst: string, name: string): Promise<string> {
   return info?.isDirectory() ? join(dst, name) : dst
 }
 
-async function download(s3: S3Client, src: S3Location, dst: string, options: CopyOptions): Promise<CopyResult> {
+async function download(
+  s3: S3Client,
+  src: S3Location,
+  dst: string,
+  options: CopyOptions,
+): Promise<CopyResult> {
   if (src.key === '' || src.key.endsWith('/')) {
-    throw new UsageError(`the source must name an object, not a bucket or prefix (got '${s3Url(src)}')`)
+    throw new UsageError(
+      `the source must name an object, not a bucket or prefix (got '${s3Url(src)}')`,
+    )
   }
   const object = await s3.getObject({ Bucket: src.bucket, Key: src.key })
-  const bar = createProgressBar({ label: 'download', total: object.ContentLength, format: formatBytes, enabled: options.progress ? undefined : false })
+  const bar = createProgressBar({
+    label: 'download',
+    total: object.ContentLength,
+    format: formatBytes,
+    enabled: options.progress ? undefined : false,
+  })
   try {
     if (dst === '-') {
       const bytes = await writeAll(object.Body.stream(), process.stdout, (n) => bar.update(n))
-      return { operation: 'download', from: s3Url(src), to: '-', bytes, ...(object.ETag ? { etag: object.ETag } : {}) }
+      return {
+        operation: 'download',
+        from: s3Url(src),
+        to: '-',
+        bytes,
+        ...(object.ETag ? { etag: object.ETag } : {}),
+      }
     }
     const path = await localTarget(dst, keyName(src.key))
     // Write next to the target and rename, so a failed download never leaves half a file.
@@ -115,12 +157,27 @@ async function download(s3: S3Client, src: S3Location, dst: string, options: Cop
       file.end()
       await once(file, 'close')
       await rename(temp, path)
-      return { operation: 'download', from: s3Url(src), to: path, bytes, ...(object.ETag ? { etag: object.ETag } : {}) }
+      return {
+        operation: 'download',
+        from: s3Url(src),
+        to: path,
+        bytes,
+        ...(object.ETag ? { etag: object.ETag } : {}),
+      }
     } catch (error) {
       file.destroy()
       await rm(temp, { force: true })
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') {
-        throw new UsageError(`cannot write '${path}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : 'permission denied'}`)
+      if (
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (error as NodeJS.ErrnoException).code === 'EACCES'
+      ) {
+        throw new UsageError(
+          `cannot write '${path}': ${
+            (error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'no such directory'
+              : 'permission denied'
+          }`,
+        )
       }
       throw error
     }
@@ -130,11 +187,18 @@ async function download(s3: S3Client, src: S3Location, dst: string, options: Cop
 }
 
 /** Copy `src` to `dst` (either may be `s3://...`; `-` is stdin or stdout). */
-export async function copy(s3: S3Client, src: string, dst: string, options: CopyOptions): Promise<CopyResult> {
+export async function copy(
+  s3: S3Client,
+  src: string,
+  dst: string,
+  options: CopyOptions,
+): Promise<CopyResult> {
   const fromS3 = isS3Url(src)
   const toS3 = isS3Url(dst)
   if (!fromS3 && !toS3) {
-    throw new UsageError(`s3 cp needs an s3:// URL on at least one side (got '${src}' and '${dst}')`)
+    throw new UsageError(
+      `s3 cp needs an s3:// URL on at least one side (got '${src}' and '${dst}')`,
+    )
   }
   if (!fromS3) return upload(s3, src, parseS3Url(dst, 'the destination'), options)
   const source = parseS3Url(src, 'the source')
@@ -144,7 +208,16 @@ export async function copy(s3: S3Client, src: string, dst: string, options: Copy
   }
   const target = parseS3Url(dst, 'the destination')
   const Key = targetKey(target, keyName(source.key))
-  const result = await s3.copyObject({ Bucket: target.bucket, Key, CopySource: { Bucket: source.bucket, Key: source.key } })
+  const result = await s3.copyObject({
+    Bucket: target.bucket,
+    Key,
+    CopySource: { Bucket: source.bucket, Key: source.key },
+  })
   const etag = result.CopyObjectResult.ETag
-  return { operation: 'copy', from: src, to: s3Url({ bucket: target.bucket, key: Key }), ...(etag ? { etag } : {}) }
+  return {
+    operation: 'copy',
+    from: src,
+    to: s3Url({ bucket: target.bucket, key: Key }),
+    ...(etag ? { etag } : {}),
+  }
 }

@@ -21,7 +21,11 @@ export function formatListTime(date: Date | undefined): string {
 }
 
 /** List `location`; returns the number of entries printed. */
-export async function listObjects(s3: S3Client, location: S3Location, options: ListOptions): Promise<number> {
+export async function listObjects(
+  s3: S3Client,
+  location: S3Location,
+  options: ListOptions,
+): Promise<number> {
   // As the AWS CLI: without --recursive, names are shown relative to the prefix's "directory".
   const base = options.recursive ? '' : location.key.slice(0, location.key.lastIndexOf('/') + 1)
   let count = 0
@@ -51,7 +55,9 @@ export async function listObjects(s3: S3Client, location: S3Location, options: L
             ETag: object.ETag,
             StorageClass: object.StorageClass,
           })
-          : `${formatListTime(object.LastModified)} ${String(object.Size ?? 0).padStart(10)} ${object.Key.slice(base.length)}`,
+          : `${formatListTime(object.LastModified)} ${String(object.Size ?? 0).padStart(10)} ${
+            object.Key.slice(base.length)
+          }`,
       )
     }
     if (lines.length > 0) out(lines.join('\n'))

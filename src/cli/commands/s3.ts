@@ -28,7 +28,10 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
 }
 const ARITY: Readonly<Record<Action, { n: number; usage: string }>> = {
   ls: { n: 1, usage: 's3 ls s3://bucket[/prefix]' },
-  cp: { n: 2, usage: 's3 cp <source> <destination>   (local path, - for stdin/stdout, or s3://bucket/key)' },
+  cp: {
+    n: 2,
+    usage: 's3 cp <source> <destination>   (local path, - for stdin/stdout, or s3://bucket/key)',
+  },
   rm: { n: 1, usage: 's3 rm s3://bucket/key' },
 }
 
@@ -46,15 +49,25 @@ function partSizeBytes(raw: Record<string, unknown>): number | undefined {
 /** Validate the action, its arguments and which options it accepts. */
 function checkUsage(action: string, args: readonly string[], raw: Record<string, unknown>): Action {
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    throw new UsageError(`unknown s3 action '${action}': use one of ${ACTIONS.join(', ')} (see \`stsrefresh s3 --help\`)`)
+    throw new UsageError(
+      `unknown s3 action '${action}': use one of ${
+        ACTIONS.join(', ')
+      } (see \`stsrefresh s3 --help\`)`,
+    )
   }
   const a = action as Action
   if (args.length !== ARITY[a].n) {
-    throw new UsageError(`s3 ${a} takes ${ARITY[a].n === 1 ? 'one argument' : 'two arguments'}: stsrefresh ${ARITY[a].usage}`)
+    throw new UsageError(
+      `s3 ${a} takes ${ARITY[a].n === 1 ? 'one argument' : 'two arguments'}: stsrefresh ${
+        ARITY[a].usage
+      }`,
+    )
   }
   for (const [key, actions] of Object.entries(ONLY_FOR)) {
     if (raw[key] !== undefined && raw[key] !== false && !actions.includes(a)) {
-      throw new UsageError(`${FLAG_NAMES[key]} does not apply to s3 ${a} (only to s3 ${actions.join(', ')})`)
+      throw new UsageError(
+        `${FLAG_NAMES[key]} does not apply to s3 ${a} (only to s3 ${actions.join(', ')})`,
+      )
     }
   }
   return a
@@ -62,7 +75,9 @@ function checkUsage(action: string, args: readonly string[], raw: Record<string,
 
 /** Register `s3`. */
 export function registerS3(cli: CAC): void {
-  addCredentialOptions(cli.command('s3 <action> [...args]', 'S3: ls, cp, rm with always-fresh credentials'))
+  addCredentialOptions(
+    cli.command('s3 <action> [...args]', 'S3: ls, cp, rm with always-fresh credentials'),
+  )
     .option('--recursive', 'ls: every key under the prefix; rm: delete every key under the prefix')
     .option('--part-size <MiB>', 'cp: bytes per multipart part, in MiB (5-5120; default 8)')
     .option('--content-type <type>', 'cp: Content-Type of the uploaded object')
@@ -84,7 +99,10 @@ export function registerS3(cli: CAC): void {
       await withServiceSession(raw, async ({ session, region, env, logger }) => {
         const s3 = createS3Client({ region, env, credentials: session, logger })
         if (a === 'ls') {
-          await listObjects(s3, parseS3Url(args[0]!, 's3 ls'), { recursive: raw.recursive === true, json })
+          await listObjects(s3, parseS3Url(args[0]!, 's3 ls'), {
+            recursive: raw.recursive === true,
+            json,
+          })
         } else if (a === 'rm') {
           const deleted: string[] = []
           const location = parseS3Url(args[0]!, 's3 rm')
@@ -94,14 +112,19 @@ export function registerS3(cli: CAC): void {
           })
           if (json) out(JSON.stringify({ Deleted: deleted }))
         } else {
-          if (json && args[1] === '-') throw new UsageError('--json cannot be used when the object goes to stdout (-)')
+          if (json && args[1] === '-') {
+            throw new UsageError('--json cannot be used when the object goes to stdout (-)')
+          }
           const result = await copy(s3, args[0]!, args[1]!, {
             progress: !quiet,
             ...(partSize ? { partSize } : {}),
             ...(contentType ? { contentType } : {}),
           })
           if (json) out(JSON.stringify(result))
-          else if (!quiet) err(`${result.operation}: ${result.from} to ${result.to}`)
+          // Nothing but the object's bytes when it goes to stdout, as the AWS CLI does.
+          else if (!quiet && result.to !== '-') {
+            err(`${result.operation}: ${result.from} to ${result.to}`)
+          }
         }
       })
     })

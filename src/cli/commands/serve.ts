@@ -5,8 +5,8 @@
 import type { CAC } from 'cac'
 import process from 'node:process'
 import { startCredentialServer } from '../../runtime/credential-server.ts'
-import { appendGitHubEnv } from '../../runtime/github-env.ts'
-import { addCredentialOptions, openCredentials, parseCredentialFlags } from '../credential-options.ts'
+import { appendGitHubEnv, githubEnvFile } from '../../runtime/github-env.ts'
+import { addCredentialOptions, effectiveEnv, openCredentials, parseCredentialFlags } from '../credential-options.ts'
 import { formatEnv, githubMasks } from '../env-format.ts'
 import { createCliLogger, err, out, UsageError } from '../output.ts'
 import { servedAdvisoryWindowMs } from './exec.ts'
@@ -37,10 +37,14 @@ export function registerServe(cli: CAC): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port must be a port number from 0 to 65535 (got ${String(raw.port)})`)
       }
+      if (raw.githubEnv) githubEnvFile(effectiveEnv(flags))
       const logger = createCliLogger(flags.verbose)
       const { session, region, env } = await openCredentials(flags, { logger, advisoryWindowMs: servedAdvisoryWindowMs })
       await session.get()
       const server = await startCredentialServer({ session, logger, port })
+      // Listen for the stop signals before announcing anything: whoever reads the variables
+      // may stop us right away.
+      const stopped = untilStopped()
       const vars = {
         AWS_CONTAINER_CREDENTIALS_FULL_URI: server.url,
         AWS_CONTAINER_AUTHORIZATION_TOKEN: server.token,
@@ -55,7 +59,7 @@ export function registerServe(cli: CAC): void {
         out(formatEnv(vars, 'sh'))
       }
       err(`stsrefresh: serving credentials on ${server.url} until SIGINT/SIGTERM`)
-      const signal = await untilStopped()
+      const signal = await stopped
       logger.debug(`received ${signal}, stopping`)
       await server.close()
       await session.stop()

@@ -5,7 +5,7 @@
  */
 import { defaultCredentials } from '../../credentials/chain.ts'
 import { createDynamoDbClient } from '../../dynamodb/index.ts'
-import { createEmulator, serveEmulator, type EmulatorStats } from '../../emulator/index.ts'
+import { createEmulator, type EmulatorStats, serveEmulator } from '../../emulator/index.ts'
 import { createS3Client } from '../../s3/index.ts'
 import type { CredentialsInput, Logger } from '../../types.ts'
 import { orderKey, type OrderRecord } from './data.ts'
@@ -30,7 +30,10 @@ export async function startEmbedded(lifetimeSeconds: number): Promise<DemoEnviro
     endpoint: served.url,
     region: emulator.region,
     accountId: emulator.accountId,
-    base: { accessKeyId: emulator.baseCredentials.accessKeyId, secretAccessKey: emulator.baseCredentials.secretAccessKey },
+    base: {
+      accessKeyId: emulator.baseCredentials.accessKeyId,
+      secretAccessKey: emulator.baseCredentials.secretAccessKey,
+    },
     stats: async () => emulator.stats(),
     close: () => served.close(),
   }
@@ -39,7 +42,9 @@ export async function startEmbedded(lifetimeSeconds: number): Promise<DemoEnviro
 async function admin(endpoint: string, path: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(new URL(`/_emulator/${path}`, endpoint), init)
   if (!response.ok) {
-    throw new Error(`${endpoint} did not answer /_emulator/${path} (HTTP ${response.status}): is it a stsrefresh emulator?`)
+    throw new Error(
+      `${endpoint} did not answer /_emulator/${path} (HTTP ${response.status}): is it a stsrefresh emulator?`,
+    )
   }
   return response.json()
 }
@@ -77,8 +82,18 @@ export interface DemoNames {
 }
 
 /** Create the bucket of `orders` and the two tables, with the base credentials. */
-export async function setUp(environment: DemoEnvironment, names: DemoNames, orders: readonly OrderRecord[], logger: Logger): Promise<void> {
-  const common = { region: environment.region, endpoint: environment.endpoint, credentials: environment.base, logger }
+export async function setUp(
+  environment: DemoEnvironment,
+  names: DemoNames,
+  orders: readonly OrderRecord[],
+  logger: Logger,
+): Promise<void> {
+  const common = {
+    region: environment.region,
+    endpoint: environment.endpoint,
+    credentials: environment.base,
+    logger,
+  }
   const s3 = createS3Client(common)
   const ddb = createDynamoDbClient(common)
   await s3.createBucket({ Bucket: names.bucket })
@@ -95,7 +110,12 @@ export async function setUp(environment: DemoEnvironment, names: DemoNames, orde
   const worker = async (): Promise<void> => {
     while (next < orders.length) {
       const i = next++
-      await s3.putObject({ Bucket: names.bucket, Key: orderKey(i + 1), Body: JSON.stringify(orders[i]), ContentType: 'application/json' })
+      await s3.putObject({
+        Bucket: names.bucket,
+        Key: orderKey(i + 1),
+        Body: JSON.stringify(orders[i]),
+        ContentType: 'application/json',
+      })
     }
   }
   await Promise.all(Array.from({ length: 32 }, worker))

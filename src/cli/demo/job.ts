@@ -80,7 +80,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const { target, durationMs, logger } = options
   const started = Date.now()
   const stop = new AbortController()
-  const common = { region: target.region, endpoint: target.endpoint, credentials: options.credentials, logger }
+  const common = {
+    region: target.region,
+    endpoint: target.endpoint,
+    credentials: options.credentials,
+    logger,
+  }
   const s3 = createS3Client(common)
   const ddb = createDynamoDbClient(common)
   let done = 0
@@ -91,7 +96,14 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   let objectsTotal = 0
   let bytesUploaded = 0
   const report = (): void =>
-    options.onProgress({ phase, objectsDone, objectsTotal, bytesUploaded, operationsDone: done, operationsFailed: failed })
+    options.onProgress({
+      phase,
+      objectsDone,
+      objectsTotal,
+      bytesUploaded,
+      operationsDone: done,
+      operationsFailed: failed,
+    })
 
   const op = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     if (stop.signal.aborted) return undefined
@@ -101,7 +113,11 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       return value
     } catch (error) {
       failed++
-      firstFailure ??= { code: codeOf(error), message: error instanceof Error ? error.message : String(error), atMs: Date.now() - started }
+      firstFailure ??= {
+        code: codeOf(error),
+        message: error instanceof Error ? error.message : String(error),
+        atMs: Date.now() - started,
+      }
       if (options.stopOnFailure) stop.abort()
       return undefined
     } finally {
@@ -114,7 +130,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   let token: string | undefined
   do {
     const page = await op(() =>
-      s3.listObjectsV2({ Bucket: target.bucket, Prefix: 'orders/', ...(token ? { ContinuationToken: token } : {}) }))
+      s3.listObjectsV2({
+        Bucket: target.bucket,
+        Prefix: 'orders/',
+        ...(token ? { ContinuationToken: token } : {}),
+      })
+    )
     if (!page) break
     for (const object of page.Contents) if (object.Key) keys.push(object.Key)
     token = page.NextContinuationToken
@@ -127,14 +148,21 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const batches = Math.ceil(keys.length / BATCH)
   for (let b = 0; b < batches && !stop.signal.aborted; b++) {
     const slice = keys.slice(b * BATCH, (b + 1) * BATCH)
-    const items = await Promise.all(slice.map((Key) => op(async () => {
-      const object = await s3.getObject({ Bucket: target.bucket, Key })
-      return orderItem(JSON.parse(await object.Body.text()) as OrderRecord, Key)
-    })))
-    const ready = items.filter((item): item is Record<string, string | number> => item !== undefined)
+    const items = await Promise.all(slice.map((Key) =>
+      op(async () => {
+        const object = await s3.getObject({ Bucket: target.bucket, Key })
+        return orderItem(JSON.parse(await object.Body.text()) as OrderRecord, Key)
+      })
+    ))
+    const ready = items.filter((item): item is Record<string, string | number> =>
+      item !== undefined
+    )
     if (ready.length > 0) {
       const written = await op(() =>
-        ddb.batchWriteItem({ RequestItems: { [target.table]: ready.map((Item) => ({ PutRequest: { Item } })) } }))
+        ddb.batchWriteItem({
+          RequestItems: { [target.table]: ready.map((Item) => ({ PutRequest: { Item } })) },
+        })
+      )
       if (written) objectsDone += ready.length
       report()
     }
@@ -162,7 +190,8 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
           bytesUploaded = p.loaded
           report()
         },
-      }))
+      })
+    )
     // Each part is its own signed request; count them (CreateMultipartUpload/Complete included).
     if (uploaded) {
       if (target.fileSize > PART_SIZE) done += parts + 1

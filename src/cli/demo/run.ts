@@ -13,8 +13,8 @@ import { ExitCode } from '../exit-codes.ts'
 import { createCliLogger, out } from '../output.ts'
 import { createProgressBar, formatBytes } from '../progress.ts'
 import { largeFileSha256, makeOrders } from './data.ts'
-import { connectExternal, setUp, startEmbedded, type DemoEnvironment } from './environment.ts'
-import { runJob, type JobProgress, type JobResult, type JobTarget } from './job.ts'
+import { connectExternal, type DemoEnvironment, setUp, startEmbedded } from './environment.ts'
+import { type JobProgress, type JobResult, type JobTarget, runJob } from './job.ts'
 import { clockTime, refreshLine, resultLine, summaryTable } from './report.ts'
 import { verifyRun } from './verify.ts'
 
@@ -36,15 +36,25 @@ const stsCount = async (environment: DemoEnvironment): Promise<number> =>
   (await environment.stats()).stsCalls.AssumeRole ?? 0
 
 /** A progress bar for one run, redrawn by time (the job is paced by it) and by progress. */
-function runProgress(label: string, durationMs: number): { update(p: JobProgress): void; log(line: string): void; done(): void } {
-  const bar = createProgressBar({ label, total: durationMs / 1000, format: (s) => `${Math.round(s)}s` })
+function runProgress(
+  label: string,
+  durationMs: number,
+): { update(p: JobProgress): void; log(line: string): void; done(): void } {
+  const bar = createProgressBar({
+    label,
+    total: durationMs / 1000,
+    format: (s) => `${Math.round(s)}s`,
+  })
   const started = Date.now()
   let note = ''
-  const draw = (): void => bar.update(Math.min(durationMs, Date.now() - started) / 1000, undefined, note)
+  const draw = (): void =>
+    bar.update(Math.min(durationMs, Date.now() - started) / 1000, undefined, note)
   const ticker = setInterval(draw, 250)
   return {
     update(p) {
-      const what = p.phase === 'upload' ? `upload ${formatBytes(p.bytesUploaded)}` : `${p.phase} ${p.objectsDone}/${p.objectsTotal} objects`
+      const what = p.phase === 'upload'
+        ? `upload ${formatBytes(p.bytesUploaded)}`
+        : `${p.phase} ${p.objectsDone}/${p.objectsTotal} objects`
       note = `${what}, ${p.operationsDone} ops, ${p.operationsFailed} failed`
       draw()
     },
@@ -67,16 +77,31 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   try {
     const durationMs = options.durationSeconds * 1000
     const fileSize = options.fileMiB * 1024 * 1024
-    const lifetime = options.endpointUrl && options.lifetimeSeconds === undefined ? 'as the emulator is set' : `${options.lifetimeSeconds ?? DEFAULT_LIFETIME} s`
-    out(`stsrefresh demo: AWS emulator on ${environment.endpoint}; every credential it issues lives ${lifetime}.`)
-    out(`The job: migrate ${options.objects} orders from S3 into DynamoDB (25 per BatchWriteItem), then upload a ${formatBytes(fileSize)} file in 5 MiB parts; paced to take about ${options.durationSeconds} s.`)
+    const lifetime = options.endpointUrl && options.lifetimeSeconds === undefined
+      ? 'as the emulator is set'
+      : `${options.lifetimeSeconds ?? DEFAULT_LIFETIME} s`
+    out(
+      `stsrefresh demo: AWS emulator on ${environment.endpoint}; every credential it issues lives ${lifetime}.`,
+    )
+    out(
+      `The job: migrate ${options.objects} orders from S3 into DynamoDB (25 per BatchWriteItem), then upload a ${
+        formatBytes(fileSize)
+      } file in 5 MiB parts; paced to take about ${options.durationSeconds} s.`,
+    )
     const orders = makeOrders(options.objects)
     const fileSha256 = largeFileSha256(fileSize)
     const run = Date.now().toString(36)
-    const names = { bucket: `stsrefresh-demo-${run}`, tables: { refreshing: `demo-${run}-refreshing`, static: `demo-${run}-static` } }
+    const names = {
+      bucket: `stsrefresh-demo-${run}`,
+      tables: { refreshing: `demo-${run}-refreshing`, static: `demo-${run}-static` },
+    }
     const setupStarted = Date.now()
     await setUp(environment, names, orders, logger)
-    out(`Setup: ${orders.length} orders written to s3://${names.bucket}/orders/ with the base keys (${((Date.now() - setupStarted) / 1000).toFixed(1)} s)\n`)
+    out(
+      `Setup: ${orders.length} orders written to s3://${names.bucket}/orders/ with the base keys (${
+        ((Date.now() - setupStarted) / 1000).toFixed(1)
+      } s)\n`,
+    )
 
     const roleArn = `arn:aws:iam::${environment.accountId}:role/stsrefresh-demo-migration`
     const assumeRole = (): ReturnType<typeof fromAssumeRole> =>
@@ -106,13 +131,30 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const progress1 = runProgress('run 1', durationMs)
     const started1 = Date.now()
     let refreshes = 0
-    session.on('refresh', (event) => progress1.log(refreshLine(event, ++refreshes, Date.now() - started1)))
-    session.on('error', (event) =>
-      progress1.log(`  refresh failed (${event.willRetry ? `retrying in ${event.retryInMs} ms` : 'will retry on use'}): ${event.error instanceof Error ? event.error.message : String(event.error)}`))
+    session.on(
+      'refresh',
+      (event) => progress1.log(refreshLine(event, ++refreshes, Date.now() - started1)),
+    )
+    session.on(
+      'error',
+      (event) =>
+        progress1.log(
+          `  refresh failed (${
+            event.willRetry ? `retrying in ${event.retryInMs} ms` : 'will retry on use'
+          }): ${event.error instanceof Error ? event.error.message : String(event.error)}`,
+        ),
+    )
     let result1: JobResult
     try {
       await session.get()
-      result1 = await runJob({ credentials: session, target: target(names.tables.refreshing, 'refreshing'), durationMs, stopOnFailure: false, logger, onProgress: progress1.update })
+      result1 = await runJob({
+        credentials: session,
+        target: target(names.tables.refreshing, 'refreshing'),
+        durationMs,
+        stopOnFailure: false,
+        logger,
+        onProgress: progress1.update,
+      })
     } finally {
       progress1.done()
       await session.stop()
@@ -121,17 +163,30 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const sts1 = (await stsCount(environment)) - before1
 
     // Run 2: the static pattern, credentials fetched once.
-    out('\nRun 2 of 2: the static pattern: const credentials = await session.get(), then used as they are')
+    out(
+      '\nRun 2 of 2: the static pattern: const credentials = await session.get(), then used as they are',
+    )
     const before2 = await stsCount(environment)
     const once = refreshable(assumeRole(), { autoStart: false, logger })
     const fetched = await once.get()
     await once.stop()
     const fixed: Credentials = { ...fetched }
-    out(`  fetched once: ${maskKey(fixed.accessKeyId)}${fixed.expiration ? `, expires ${clockTime(fixed.expiration)} UTC` : ''}; never refreshed`)
+    out(
+      `  fetched once: ${maskKey(fixed.accessKeyId)}${
+        fixed.expiration ? `, expires ${clockTime(fixed.expiration)} UTC` : ''
+      }; never refreshed`,
+    )
     const progress2 = runProgress('run 2', durationMs)
     let result2: JobResult
     try {
-      result2 = await runJob({ credentials: fixed, target: target(names.tables.static, 'static'), durationMs, stopOnFailure: true, logger, onProgress: progress2.update })
+      result2 = await runJob({
+        credentials: fixed,
+        target: target(names.tables.static, 'static'),
+        durationMs,
+        stopOnFailure: true,
+        logger,
+        onProgress: progress2.update,
+      })
     } finally {
       progress2.done()
     }
@@ -141,22 +196,51 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     out('\nVerifying: reading every item and the file back with the base keys')
     const verify = (table: string, file: string): ReturnType<typeof verifyRun> =>
       verifyRun(environment, names.bucket, table, `exports/${file}.bin`, fileSha256, orders, logger)
-    const [v1, v2] = [await verify(names.tables.refreshing, 'refreshing'), await verify(names.tables.static, 'static')]
-    out(`\n${summaryTable([
-      { title: 'refreshing session', result: result1, verification: v1, stsCalls: sts1, refreshes: Math.max(0, refreshes - 1) },
-      { title: 'fetched once (static)', result: result2, verification: v2, stsCalls: sts2, refreshes: 0 },
-    ], fileSize)}\n`)
+    const [v1, v2] = [
+      await verify(names.tables.refreshing, 'refreshing'),
+      await verify(names.tables.static, 'static'),
+    ]
+    out(`\n${
+      summaryTable([
+        {
+          title: 'refreshing session',
+          result: result1,
+          verification: v1,
+          stsCalls: sts1,
+          refreshes: Math.max(0, refreshes - 1),
+        },
+        {
+          title: 'fetched once (static)',
+          result: result2,
+          verification: v2,
+          stsCalls: sts2,
+          refreshes: 0,
+        },
+      ], fileSize)
+    }\n`)
 
     const problems: string[] = []
     if (result1.operationsFailed > 0) problems.push(`${result1.operationsFailed} operations failed`)
-    if (v1.itemsVerified !== orders.length || v1.itemsWrong > 0) problems.push(`${v1.itemsVerified}/${orders.length} items verified`)
-    if (v1.fileVerified !== true) problems.push(v1.fileVerified === undefined ? 'the large file is missing' : 'the large file differs')
+    if (v1.itemsVerified !== orders.length || v1.itemsWrong > 0) {
+      problems.push(`${v1.itemsVerified}/${orders.length} items verified`)
+    }
+    if (v1.fileVerified !== true) {
+      problems.push(
+        v1.fileVerified === undefined ? 'the large file is missing' : 'the large file differs',
+      )
+    }
     if (problems.length > 0) {
-      out(`FAILED: the refreshing run should have no failures and verify everything: ${problems.join('; ')}`)
+      out(
+        `FAILED: the refreshing run should have no failures and verify everything: ${
+          problems.join('; ')
+        }`,
+      )
       return ExitCode.unexpected
     }
     const staticNote = result2.firstFailure
-      ? `the static run stopped at its first expiry (${result2.firstFailure.code} after ${(result2.firstFailure.atMs / 1000).toFixed(1)} s)`
+      ? `the static run stopped at its first expiry (${result2.firstFailure.code} after ${
+        (result2.firstFailure.atMs / 1000).toFixed(1)
+      } s)`
       : 'the static run finished too: the job was shorter than one credential lifetime'
     out(`OK: the refreshing run did every operation and verified all data; ${staticNote}.`)
     return ExitCode.ok

@@ -35,7 +35,12 @@ export async function verifyRun(
   orders: readonly OrderRecord[],
   logger: Logger,
 ): Promise<Verification> {
-  const common = { region: environment.region, endpoint: environment.endpoint, credentials: environment.base, logger }
+  const common = {
+    region: environment.region,
+    endpoint: environment.endpoint,
+    credentials: environment.base,
+    logger,
+  }
   const ddb = createDynamoDbClient(common)
   const s3 = createS3Client(common)
   const expected = new Map(orders.map((order, i) => [order.id, orderItem(order, orderKey(i + 1))]))
@@ -52,7 +57,9 @@ export async function verifyRun(
   try {
     const object = await s3.getObject({ Bucket: bucket, Key: fileKey })
     const hash = createHash('sha256')
-    for await (const chunk of object.Body.stream() as unknown as AsyncIterable<Uint8Array>) hash.update(chunk)
+    for await (const chunk of object.Body.stream() as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk)
+    }
     fileVerified = hash.digest('hex') === fileSha256
   } catch (error) {
     if (!(isAwsServiceError(error) && error.code === 'NoSuchKey')) throw error

@@ -1,0 +1,145 @@
+/**
+ * The in-process soak: the library itself (a refreshable AssumeRole session, the S3 and
+ * DynamoDB clients) against the in-process emulator on a manual clock, so hours of 10-20 s
+ * credentials with 10 % of STS calls failing run in seconds. Work runs every few simulated
+ * seconds until the session has refreshed at least `refreshes` times.
+ */
+import { createManualClock } from '../../src/clock.ts'
+import { fromAssumeRole } from '../../src/credentials/assume-role.ts'
+import { refreshable } from '../../src/credentials/refreshable.ts'
+import { createDynamoDbClient } from '../../src/dynamodb/index.ts'
+import { createEmulator } from '../../src/emulator/index.ts'
+import { createS3Client } from '../../src/s3/index.ts'
+import type { FetchLike } from '../../src/types.ts'
+
+/** What the in-process soak measured. */
+export interface InProcessReport {
+  readonly simulatedSeconds: number
+  readonly calls: number
+  readonly failures: number
+  readonly errors: readonly string[]
+  readonly refreshes: number
+  /** AssumeRole calls the emulator answered, failed ones included. */
+  readonly assumeRoleCalls: number
+  /** Of those, how many the emulator failed on purpose. */
+  readonly injectedFailures: number
+  /** One AssumeRole per credential lifetime over the simulated time. */
+  readonly ideal: number
+}
+
+/** mulberry32: a small seeded PRNG, so a soak run can be repeated exactly. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Run the in-process soak. */
+export async function inProcessSoak(options: {
+  readonly refreshes: number
+  readonly failureRate: number
+  readonly seed: number
+  readonly minLifetime: number
+  readonly maxLifetime: number
+}): Promise<InProcessReport> {
+  const random = seeded(options.seed)
+  let inflight = 0
+  const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve))
+  // Never let simulated time run ahead of work really in progress (see test/faults/fixture.ts).
+  const clock = createManualClock(Date.UTC(2026, 0, 1), {
+    settle: async () => {
+      const deadline = performance.now() + 20
+      for (let i = 0; i < 5 || (inflight > 0 && performance.now() < deadline); i++) await turn()
+      await new Promise<void>((resolve) => setTimeout(resolve, 1))
+      for (let i = 0; i < 10; i++) await turn()
+    },
+  })
+  const lifetime = (): number =>
+    options.minLifetime + Math.floor(random() * (options.maxLifetime - options.minLifetime + 1))
+  const emulator = createEmulator({ clock, lifetimeSeconds: lifetime(), random })
+  emulator.faults.setFailureRate('sts', options.failureRate, 'error')
+  const fetch: FetchLike = async (input, init) => {
+    inflight++
+    try {
+      return await emulator.fetch(input, init)
+    } finally {
+      inflight--
+    }
+  }
+  const deps = { endpoint: 'http://aws.soak.test', fetch, clock, env: {}, region: 'us-east-1' }
+  const session = refreshable(
+    fromAssumeRole({ ...deps, roleArn: 'arn:aws:iam::123456789012:role/soak', roleSessionName: 'soak', source: emulator.baseCredentials }),
+    { clock, random },
+  )
+  const lifetimes: number[] = []
+  session.on('refresh', (event) => {
+    if (event.expiration) lifetimes.push(event.expiration.getTime() - clock.now())
+    emulator.lifetimeSeconds = lifetime()
+  })
+  const s3 = createS3Client({ ...deps, credentials: session, forcePathStyle: true })
+  const ddb = createDynamoDbClient({ ...deps, credentials: session, random })
+  const drive = async <T>(promise: Promise<T>): Promise<T> => {
+    let settled = false
+    const done = promise.finally(() => (settled = true))
+    done.catch(() => {})
+    for (let i = 0; !settled && i < 10_000; i++) await clock.advance(500)
+    return promise
+  }
+  await drive(s3.createBucket({ Bucket: 'soak' }))
+  await drive(
+    ddb.createTable({
+      TableName: 'soak',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  )
+  emulator.resetStats()
+  const start = clock.now()
+  const startRefreshes = session.state.refreshes
+  let calls = 0
+  let failures = 0
+  const errors: string[] = []
+  const call = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    calls++
+    try {
+      await drive(fn())
+    } catch (error) {
+      failures++
+      if (errors.length < 10) errors.push(`${what}: ${(error as Error).message}`)
+    }
+  }
+  for (let n = 0; session.state.refreshes - startRefreshes < options.refreshes; n++) {
+    const body = `object ${n}`
+    await call('PutObject', () => s3.putObject({ Bucket: 'soak', Key: `k${n % 20}`, Body: body }))
+    await call('GetObject', async () => {
+      const text = await (await s3.getObject({ Bucket: 'soak', Key: `k${n % 20}` })).Body.text()
+      if (text !== body) throw new Error('object came back different')
+    })
+    await call('PutItem', () => ddb.putItem({ TableName: 'soak', Item: { pk: `p${n % 20}`, n } }))
+    await call('GetItem', async () => {
+      const out = await ddb.getItem({ TableName: 'soak', Key: { pk: `p${n % 20}` }, ConsistentRead: true })
+      if (out.Item?.n !== n) throw new Error('item came back different')
+    })
+    await clock.advance(5_000)
+  }
+  await session.stop()
+  const simulatedMs = clock.now() - start
+  const mean = lifetimes.reduce((sum, ms) => sum + ms, 0) / Math.max(1, lifetimes.length)
+  const stats = emulator.stats()
+  return {
+    simulatedSeconds: Math.round(simulatedMs / 1000),
+    calls,
+    failures,
+    errors,
+    refreshes: session.state.refreshes - startRefreshes,
+    assumeRoleCalls: stats.stsCalls.AssumeRole ?? 0,
+    injectedFailures: stats.faultsInjected.error ?? 0,
+    ideal: Math.ceil(simulatedMs / mean),
+  }
+}

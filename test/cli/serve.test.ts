@@ -1,0 +1,220 @@
+/**
+ * `stsrefresh serve`: prints the two variables, serves a real client that uses them, refuses a
+ * missing or wrong token and a foreign Host, listens on 127.0.0.1 only, stops on SIGTERM.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { debianAwsCli, isolatedAwsEnv } from '../helpers/tools.ts'
+import {
+  BUN,
+  type CliWorld,
+  expectNoSecretInStderr,
+  MAIN,
+  readLines,
+  recordStderr,
+  rememberSecret,
+  startWorld,
+} from './harness.ts'
+
+let world: CliWorld
+beforeAll(async () => {
+  world = await startWorld({ lifetimeSeconds: 900 })
+})
+afterAll(() => world.close())
+
+const ROLE = ['--role-arn', 'arn:aws:iam::123456789012:role/served']
+
+/** A raw GET with exactly these headers (fetch would set Host itself). */
+function get(
+  port: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/',
+      method: 'GET',
+      headers,
+      setHost: false,
+    }, (res) => {
+      let body = ''
+      res.on('data', (chunk) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Local addresses of listening TCP sockets on `port`, from /proc/net/tcp (Linux). */
+function listeners(port: number): string[] | undefined {
+  if (!existsSync('/proc/net/tcp')) return undefined
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
+  const found: string[] = []
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(file)) continue
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/)
+      // State 0A is LISTEN.
+      if (local?.endsWith(`:${hexPort}`) && state === '0A') found.push(local)
+    }
+  }
+  return found
+}
+
+test(
+  'serve: variables on stdout, a real client served, bad requests refused, clean stop on SIGTERM',
+  async () => {
+    const child = Bun.spawn([BUN, MAIN, 'serve', ...ROLE], {
+      env: world.env(),
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    const lines = await readLines(child.stdout, 4)
+    const vars = Object.fromEntries(
+      lines.map((l) => /^export (\w+)='([^']*)'$/.exec(l)!.slice(1, 3)),
+    )
+    expect(Object.keys(vars)).toEqual([
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+    ])
+    rememberSecret(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN)
+    const url = new URL(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI!)
+    expect(url.hostname).toBe('127.0.0.1')
+    const port = Number(url.port)
+    const token = vars.AWS_CONTAINER_AUTHORIZATION_TOKEN!
+
+    // The right token: the container-credentials JSON.
+    const ok = await get(port, { host: `127.0.0.1:${port}`, authorization: token })
+    expect(ok.status).toBe(200)
+    const body = JSON.parse(ok.body)
+    expect(Object.keys(body)).toEqual(['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'])
+    rememberSecret(body.SecretAccessKey)
+    rememberSecret(body.Token)
+    expect(body.AccessKeyId).toMatch(/^ASIA/)
+
+    // Refusals: missing token, wrong token (same length too), foreign Host, browser Origin.
+    const refusals = [
+      [{ host: `127.0.0.1:${port}` }, 403, 'Missing or invalid authorization token'],
+      [
+        { host: `127.0.0.1:${port}`, authorization: 'wrong' },
+        403,
+        'Missing or invalid authorization token',
+      ],
+      [
+        {
+          host: `127.0.0.1:${port}`,
+          authorization: token.replace(/.$/, (c: string) => (c === 'a' ? 'b' : 'a')),
+        },
+        403,
+        'Missing or invalid authorization token',
+      ],
+      [{ host: `attacker.example:${port}`, authorization: token }, 403, 'Host not allowed'],
+      [
+        { host: `127.0.0.1:${port}`, authorization: token, origin: 'http://attacker.example' },
+        403,
+        'Browser requests are not allowed',
+      ],
+    ] as const
+    for (const [headers, status, message] of refusals) {
+      expect(await get(port, headers)).toEqual({
+        status,
+        body: JSON.stringify({ Message: message }),
+      })
+    }
+
+    // Listening on 127.0.0.1 only (0100007F is 127.0.0.1 in /proc/net/tcp's byte order).
+    const bound = listeners(port)
+    if (bound) {
+      expect(bound).toEqual([`0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`])
+    } else console.warn('skipping the bind-address check: no /proc/net/tcp on this platform')
+
+    // A real client that only has the two variables.
+    const aws = debianAwsCli()
+    if (aws) {
+      const client = Bun.spawn([
+        aws,
+        '--endpoint-url',
+        world.served.url,
+        'sts',
+        'get-caller-identity',
+        '--output',
+        'json',
+      ], {
+        env: isolatedAwsEnv(world.home, { ...vars, AWS_EC2_METADATA_DISABLED: 'true' }),
+        stdout: 'pipe',
+        stderr: 'pipe',
+      })
+      const [out, errText, code] = await Promise.all([
+        new Response(client.stdout).text(),
+        new Response(client.stderr).text(),
+        client.exited,
+      ])
+      recordStderr(errText)
+      expect({ code, errText }).toEqual({ code: 0, errText: '' })
+      expect(JSON.parse(out).Arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/served\//)
+    }
+
+    child.kill('SIGTERM')
+    expect(await child.exited).toBe(0)
+    const stderr = await new Response(child.stderr).text()
+    recordStderr(stderr)
+    expect(stderr).toBe(
+      `stsrefresh: serving credentials on ${url.href} until SIGINT/SIGTERM\n` +
+        'stsrefresh: warning: credential server: refused a request with a missing or wrong token\n'
+          .repeat(3),
+    )
+    // After the stop, nothing listens there any more.
+    await expect(get(port, { host: `127.0.0.1:${port}`, authorization: token })).rejects.toThrow()
+  },
+  30_000,
+)
+
+test('serve --github-env appends the variables to $GITHUB_ENV and masks the token', async () => {
+  const file = join(world.home, 'github-env')
+  writeFileSync(file, '')
+  const child = Bun.spawn([BUN, MAIN, 'serve', ...ROLE, '--github-env'], {
+    env: world.env({ GITHUB_ENV: file }),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const [mask] = await readLines(child.stdout, 1)
+  const notes = await readLines(child.stderr, 2)
+  recordStderr(notes.join('\n'))
+  expect(notes).toEqual([
+    `stsrefresh: wrote the credential server variables to ${file}`,
+    expect.stringMatching(
+      /^stsrefresh: serving credentials on http:\/\/127\.0\.0\.1:\d+\/ until SIGINT\/SIGTERM$/,
+    ),
+  ])
+  const written = readFileSync(file, 'utf8')
+  const token = /AWS_CONTAINER_AUTHORIZATION_TOKEN=(.+)\n/.exec(written)![1]!
+  rememberSecret(token)
+  expect(mask).toBe(`::add-mask::${token}`)
+  expect(written).toMatch(
+    /^AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/\nAWS_CONTAINER_AUTHORIZATION_TOKEN=\S+\nAWS_REGION=us-east-1\nAWS_DEFAULT_REGION=us-east-1\n$/,
+  )
+  child.kill('SIGINT')
+  expect(await child.exited).toBe(0)
+})
+
+test('serve --port with a bad value is a usage error', async () => {
+  const child = Bun.spawn([BUN, MAIN, 'serve', '--port', '70000'], {
+    env: world.env(),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  expect(await child.exited).toBe(2)
+  const stderr = await new Response(child.stderr).text()
+  recordStderr(stderr)
+  expect(stderr).toBe('stsrefresh: --port must be a port number from 0 to 65535 (got 70000)\n')
+})
+
+test('no secret the emulator issued appears in any stderr captured in this file', () => {
+  expectNoSecretInStderr()
+})
