@@ -59,7 +59,8 @@ test(
     expect(await child.exited).toBe(0)
     const stderr = await new Response(child.stderr).text()
     expect(stderr).toBe(
-      `stsrefresh: emulator listening on ${vars.AWS_ENDPOINT_URL} until SIGINT/SIGTERM\n`,
+      `stsrefresh: emulator listening on ${vars.AWS_ENDPOINT_URL} until SIGINT/SIGTERM\n` +
+        `stsrefresh: stats: curl ${vars.AWS_ENDPOINT_URL}/_emulator/stats\n`,
     )
   },
   20_000,

@@ -170,33 +170,14 @@ async function start(
   return { served, flags }
 }
 
-async function runForeground(raw: Record<string, unknown>, howTo: boolean): Promise<void> {
+async function runForeground(raw: Record<string, unknown>): Promise<void> {
   const { served, flags } = await start(raw)
+  // Listen before printing: whoever reads the export lines may signal us at once.
+  const stopped = untilStopped()
   out(formatEnv(served.env, 'sh'))
-  if (howTo) {
-    err(
-      [
-        '',
-        `The AWS emulator (STS, S3, DynamoDB, GitHub Actions OIDC) is listening on ${served.url}`,
-        flags.lifetime
-          ? `Every credential it issues lives ${flags.lifetime} s.`
-          : 'Credentials live as long as DurationSeconds asks.',
-        '',
-        'Paste the export lines above (stdout) into another shell, then:',
-        `  aws --endpoint-url ${served.url} sts get-caller-identity`,
-        `  aws --endpoint-url ${served.url} sts assume-role --role-arn arn:aws:iam::${
-          flags.accountId ?? '123456789012'
-        }:role/demo --role-session-name demo`,
-        `  aws --endpoint-url ${served.url} s3api create-bucket --bucket demo`,
-        '',
-        `Stats: curl ${served.url}/_emulator/stats    Stop: Ctrl-C`,
-        '',
-      ].join('\n'),
-    )
-  } else {
-    err(`stsrefresh: emulator listening on ${served.url} until SIGINT/SIGTERM`)
-  }
-  const signal = await untilStopped()
+  err(`stsrefresh: emulator listening on ${served.url} until SIGINT/SIGTERM`)
+  err(`stsrefresh: stats: curl ${served.url}/_emulator/stats`)
+  const signal = await stopped
   if (flags.verbose) err(`stsrefresh: received ${signal}, stopping`)
   await served.close()
   process.exitCode = 0
@@ -211,14 +192,5 @@ export function registerEmulator(cli: CAC): void {
       '  stsrefresh emulator --port 4566 --lifetime 20 > emulator.env &  sleep 1; . ./emulator.env',
     )
     .example('  stsrefresh emulator --fail-next AssumeRole=2:throttle --failure-rate s3=0.05:error')
-    .action((raw: Record<string, unknown>) => runForeground(raw, false))
-}
-
-/** Register `demo`: the emulator plus a short how-to on stderr. */
-export function registerDemo(cli: CAC): void {
-  addEmulatorOptions(
-    cli.command('demo', 'Start the emulator and explain how to point AWS clients at it'),
-  ).action(
-    (raw: Record<string, unknown>) => runForeground(raw, true),
-  )
+    .action((raw: Record<string, unknown>) => runForeground(raw))
 }
