@@ -39,18 +39,28 @@ interface Options {
 
 function usage(message: string): never {
   console.error(`soak: ${message}`)
-  console.error('usage: npm run soak -- [--minutes N | --seconds N] [--refreshes N] [--failure-rate R] [--seed N] [--skip-exec] [--skip-in-process]')
+  console.error(
+    'usage: npm run soak -- [--minutes N | --seconds N] [--refreshes N] [--failure-rate R] [--seed N] [--skip-exec] [--skip-in-process]',
+  )
   process.exit(2)
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { durationMs: 3 * 60_000, refreshes: 1000, failureRate: 0.1, seed: 7, exec: true, inProcess: true }
+  const options: Options = {
+    durationMs: 3 * 60_000,
+    refreshes: 1000,
+    failureRate: 0.1,
+    seed: 7,
+    exec: true,
+    inProcess: true,
+  }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const value = (): number => {
       const raw = argv[++i]
       const n = Number(raw)
-      if (raw === undefined || !Number.isFinite(n) || n < 0) usage(`${flag} needs a number >= 0 (got ${raw ?? 'nothing'})`)
+      if (raw === undefined || !Number.isFinite(n) || n < 0)
+        usage(`${flag} needs a number >= 0 (got ${raw ?? 'nothing'})`)
       return n
     }
     if (flag === '--minutes') options.durationMs = value() * 60_000
@@ -69,10 +79,18 @@ function parseOptions(argv: readonly string[]): Options {
 
 /** The CLI to run: the compiled binary when built, else the sources under Bun. */
 function cliCommand(): { argv: string[]; label: string } {
-  const binary = join(ROOT, 'dist', 'bin', process.platform === 'win32' ? 'stsrefresh.exe' : 'stsrefresh')
+  const binary = join(
+    ROOT,
+    'dist',
+    'bin',
+    process.platform === 'win32' ? 'stsrefresh.exe' : 'stsrefresh',
+  )
   if (existsSync(binary)) return { argv: [binary], label: `compiled binary ${binary}` }
   console.log(`soak: ${binary} is not built (npm run compile); using bun src/cli/main.ts instead`)
-  return { argv: [process.execPath, join(ROOT, 'src', 'cli', 'main.ts')], label: 'bun src/cli/main.ts (sources)' }
+  return {
+    argv: [process.execPath, join(ROOT, 'src', 'cli', 'main.ts')],
+    label: 'bun src/cli/main.ts (sources)',
+  }
 }
 
 function rssKiB(pid: number | undefined): number | undefined {
@@ -85,7 +103,8 @@ function rssKiB(pid: number | undefined): number | undefined {
   }
 }
 
-const mib = (kib: number | undefined): string => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`)
+const mib = (kib: number | undefined): string =>
+  kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`
 
 interface ChildResult {
   readonly client: string
@@ -104,7 +123,10 @@ function children(): { name: string; argv: string[] }[] {
   const node = spawnSync('node', ['--version'], { encoding: 'utf8' })
   list.push({
     name: 'aws-sdk-js-v3',
-    argv: [node.status === 0 ? 'node' : process.execPath, join(ROOT, 'scripts', 'soak', 'sdk-child.mjs')],
+    argv: [
+      node.status === 0 ? 'node' : process.execPath,
+      join(ROOT, 'scripts', 'soak', 'sdk-child.mjs'),
+    ],
   })
   const missing = (what: string): void => {
     if (process.env.CI === 'true') {
@@ -124,7 +146,8 @@ function children(): { name: string; argv: string[] }[] {
 
 async function execSoak(options: Options): Promise<boolean> {
   const random = seeded(options.seed)
-  const lifetime = (): number => MIN_LIFETIME + Math.floor(random() * (MAX_LIFETIME - MIN_LIFETIME + 1))
+  const lifetime = (): number =>
+    MIN_LIFETIME + Math.floor(random() * (MAX_LIFETIME - MIN_LIFETIME + 1))
   const emulator = createEmulator({ lifetimeSeconds: lifetime(), random })
   const served = await serveEmulator(emulator)
   const lifetimes: number[] = []
@@ -136,7 +159,13 @@ async function execSoak(options: Options): Promise<boolean> {
   lifetimes.push(emulator.lifetimeSeconds!)
   const work = mkdtempSync(join(tmpdir(), 'stsrefresh-soak-'))
   try {
-    const deps = { region: 'us-east-1', endpoint: served.url, fetch: emulator.fetch, env: {}, credentials: emulator.baseCredentials }
+    const deps = {
+      region: 'us-east-1',
+      endpoint: served.url,
+      fetch: emulator.fetch,
+      env: {},
+      credentials: emulator.baseCredentials,
+    }
     await createS3Client({ ...deps, forcePathStyle: true }).createBucket({ Bucket: 'soak' })
     await createDynamoDbClient(deps).createTable({
       TableName: 'soak',
@@ -176,19 +205,38 @@ async function execSoak(options: Options): Promise<boolean> {
       })
       const child = spawn(
         cli.argv[0]!,
-        [...cli.argv.slice(1), 'exec', '--role-arn', ROLE, '--role-session-name', `soak-${kid.name}`, '--', ...kid.argv],
+        [
+          ...cli.argv.slice(1),
+          'exec',
+          '--role-arn',
+          ROLE,
+          '--role-session-name',
+          `soak-${kid.name}`,
+          '--',
+          ...kid.argv,
+        ],
         { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT },
       )
       let stderr = ''
       child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20_000)))
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('close', (code) => resolve(code)),
+      )
       await new Promise((resolve) => setTimeout(resolve, Math.min(3_000, options.durationMs / 4)))
       const rssStart = rssKiB(child.pid)
       let rssEnd: number | undefined
-      const sampler = setTimeout(() => (rssEnd = rssKiB(child.pid)), Math.max(0, deadline - Date.now() - 1_000))
+      const sampler = setTimeout(
+        () => (rssEnd = rssKiB(child.pid)),
+        Math.max(0, deadline - Date.now() - 1_000),
+      )
       const exitCode = await exited
       clearTimeout(sampler)
-      let report = { client: kid.name, calls: 0, failures: 1, errors: ['the child wrote no result'] as string[] }
+      let report = {
+        client: kid.name,
+        calls: 0,
+        failures: 1,
+        errors: ['the child wrote no result'] as string[],
+      }
       if (existsSync(result)) report = JSON.parse(readFileSync(result, 'utf8'))
       if (existsSync(`${result}.err`)) {
         const err = readFileSync(`${result}.err`, 'utf8').trim()
@@ -205,18 +253,23 @@ async function execSoak(options: Options): Promise<boolean> {
     const assumeRole = stats.stsCalls.AssumeRole ?? 0
     const failedSts = stats.faultsInjected.error ?? 0
     console.log('')
-    console.log(`exec soak: ${elapsedS.toFixed(0)} s, mean credential lifetime ${meanLifetime.toFixed(1)} s`)
+    console.log(
+      `exec soak: ${elapsedS.toFixed(0)} s, mean credential lifetime ${meanLifetime.toFixed(1)} s`,
+    )
     for (const r of results) {
       console.log(
         `  ${r.client.padEnd(14)} calls ${String(r.calls).padStart(6)}  failed ${String(r.failures).padStart(3)}  ` +
           `exit ${r.exitCode}  exec RSS ${mib(r.rssStart)} -> ${mib(r.rssEnd)}`,
       )
       for (const e of r.errors) console.log(`      ${e}`)
-      if (r.exitCode !== 0 && r.stderr.trim()) console.log(`      exec stderr: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`)
+      if (r.exitCode !== 0 && r.stderr.trim())
+        console.log(`      exec stderr: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`)
     }
     const calls = results.reduce((sum, r) => sum + r.calls, 0)
     const failed = results.reduce((sum, r) => sum + r.failures, 0)
-    console.log(`  total          calls ${String(calls).padStart(6)}  failed ${String(failed).padStart(3)}`)
+    console.log(
+      `  total          calls ${String(calls).padStart(6)}  failed ${String(failed).padStart(3)}`,
+    )
     console.log(
       `  AssumeRole: ${assumeRole} calls (${failedSts} failed on purpose, ${stats.credentialsIssued} issued); ` +
         `ideal ${ideal} (one per lifetime per exec); ${(stats.credentialsIssued / Math.max(1, ideal)).toFixed(2)}x ideal`,

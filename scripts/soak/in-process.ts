@@ -73,7 +73,12 @@ export async function inProcessSoak(options: {
   }
   const deps = { endpoint: 'http://aws.soak.test', fetch, clock, env: {}, region: 'us-east-1' }
   const session = refreshable(
-    fromAssumeRole({ ...deps, roleArn: 'arn:aws:iam::123456789012:role/soak', roleSessionName: 'soak', source: emulator.baseCredentials }),
+    fromAssumeRole({
+      ...deps,
+      roleArn: 'arn:aws:iam::123456789012:role/soak',
+      roleSessionName: 'soak',
+      source: emulator.baseCredentials,
+    }),
     { clock, random },
   )
   const lifetimes: number[] = []
@@ -123,7 +128,11 @@ export async function inProcessSoak(options: {
     })
     await call('PutItem', () => ddb.putItem({ TableName: 'soak', Item: { pk: `p${n % 20}`, n } }))
     await call('GetItem', async () => {
-      const out = await ddb.getItem({ TableName: 'soak', Key: { pk: `p${n % 20}` }, ConsistentRead: true })
+      const out = await ddb.getItem({
+        TableName: 'soak',
+        Key: { pk: `p${n % 20}` },
+        ConsistentRead: true,
+      })
       if (out.Item?.n !== n) throw new Error('item came back different')
     })
     await clock.advance(5_000)

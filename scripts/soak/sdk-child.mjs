@@ -18,27 +18,44 @@ async function call(what, fn) {
     await fn()
   } catch (error) {
     failures++
-    if (errors.length < 10) errors.push(`${what}: ${error?.name}: ${String(error?.message).slice(0, 200)}`)
+    if (errors.length < 10)
+      errors.push(`${what}: ${error?.name}: ${String(error?.message).slice(0, 200)}`)
   }
 }
 
 for (let n = 0; Date.now() < deadline; n++) {
   const key = `sdk/${n % 50}`
   const body = `sdk object ${n}`
-  await call('PutObject', () => s3.send(new PutObjectCommand({ Bucket: 'soak', Key: key, Body: body })))
+  await call('PutObject', () =>
+    s3.send(new PutObjectCommand({ Bucket: 'soak', Key: key, Body: body })),
+  )
   await call('GetObject', async () => {
     const out = await s3.send(new GetObjectCommand({ Bucket: 'soak', Key: key }))
     const text = await out.Body.transformToString()
     if (text !== body) throw new Error(`object ${key} came back different`)
   })
   await call('PutItem', () =>
-    ddb.send(new PutItemCommand({ TableName: 'soak', Item: { pk: { S: `sdk#${n % 50}` }, n: { N: String(n) } } })),
+    ddb.send(
+      new PutItemCommand({
+        TableName: 'soak',
+        Item: { pk: { S: `sdk#${n % 50}` }, n: { N: String(n) } },
+      }),
+    ),
   )
   await call('GetItem', async () => {
-    const out = await ddb.send(new GetItemCommand({ TableName: 'soak', Key: { pk: { S: `sdk#${n % 50}` } }, ConsistentRead: true }))
+    const out = await ddb.send(
+      new GetItemCommand({
+        TableName: 'soak',
+        Key: { pk: { S: `sdk#${n % 50}` } },
+        ConsistentRead: true,
+      }),
+    )
     if (out.Item?.n?.N !== String(n)) throw new Error(`item sdk#${n % 50} came back different`)
   })
   await new Promise((resolve) => setTimeout(resolve, 50))
 }
-writeFileSync(process.env.SOAK_RESULT, JSON.stringify({ client: 'aws-sdk-js-v3', calls, failures, errors }))
+writeFileSync(
+  process.env.SOAK_RESULT,
+  JSON.stringify({ client: 'aws-sdk-js-v3', calls, failures, errors }),
+)
 process.exit(failures === 0 ? 0 : 1)

@@ -13,8 +13,14 @@ import { fromEnv } from '../../src/credentials/sources.ts'
 import { createFaultWorld, runJob, serviceOf } from './fixture.ts'
 import type { FaultWorld } from './fixture.ts'
 
-const OLD = { accessKeyId: 'AKIAOLDOLDOLDOLD0001', secretAccessKey: 'old/secret/key/0123456789abcdefghijklmnop' }
-const NEW = { accessKeyId: 'AKIANEWNEWNEWNEW0002', secretAccessKey: 'new/secret/key/0123456789abcdefghijklmnop' }
+const OLD = {
+  accessKeyId: 'AKIAOLDOLDOLDOLD0001',
+  secretAccessKey: 'old/secret/key/0123456789abcdefghijklmnop',
+}
+const NEW = {
+  accessKeyId: 'AKIANEWNEWNEWNEW0002',
+  secretAccessKey: 'new/secret/key/0123456789abcdefghijklmnop',
+}
 
 let world: FaultWorld | undefined
 let home: string | undefined
@@ -29,7 +35,8 @@ afterEach(async () => {
 function deactivateOld(w: FaultWorld, rotated: { value: boolean }, signers: string[]): void {
   w.intercept = (request) => {
     if (serviceOf(request) !== 'sts') return undefined
-    const key = /Credential=([A-Z0-9]+)\//.exec(request.headers.get('authorization') ?? '')?.[1] ?? ''
+    const key =
+      /Credential=([A-Z0-9]+)\//.exec(request.headers.get('authorization') ?? '')?.[1] ?? ''
     signers.push(key)
     if (rotated.value && key === OLD.accessKeyId) {
       const body =
@@ -43,7 +50,10 @@ function deactivateOld(w: FaultWorld, rotated: { value: boolean }, signers: stri
 }
 
 test('base keys rotated in the environment: the next refresh signs with the new pair', async () => {
-  const env: Record<string, string> = { AWS_ACCESS_KEY_ID: OLD.accessKeyId, AWS_SECRET_ACCESS_KEY: OLD.secretAccessKey }
+  const env: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: OLD.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: OLD.secretAccessKey,
+  }
   world = createFaultWorld({ source: fromEnv({ env }), emulator: { baseKeys: [OLD, NEW] } })
   const rotated = { value: false }
   const signers: string[] = []
@@ -64,7 +74,10 @@ test('base keys rotated in the shared credentials file: the next refresh reads t
   home = mkdtempSync(join(tmpdir(), 'stsrefresh-rotation-'))
   const file = join(home, 'credentials')
   const write = (pair: typeof OLD): void =>
-    writeFileSync(file, `[base]\naws_access_key_id = ${pair.accessKeyId}\naws_secret_access_key = ${pair.secretAccessKey}\n`)
+    writeFileSync(
+      file,
+      `[base]\naws_access_key_id = ${pair.accessKeyId}\naws_secret_access_key = ${pair.secretAccessKey}\n`,
+    )
   write(OLD)
   const source = fromProfile({
     profile: 'base',

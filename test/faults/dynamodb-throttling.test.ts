@@ -22,13 +22,18 @@ test('DynamoDB throttling: retried, batches completed, and a clear error when it
   world.emulator.faults.failNext('PutItem', 2, 'throttle')
   await drive(world.clock, world.ddb.putItem({ TableName: 'items', Item: { pk: 'burst' } }))
   expect(world.emulator.stats().rejections.ThrottlingException).toBe(2)
-  expect((await drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'burst' } }))).Item).toEqual({
+  expect(
+    (await drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'burst' } })))
+      .Item,
+  ).toEqual({
     pk: 'burst',
   })
 
   // Partial batches: the emulator hands back 3 items of every BatchWriteItem as unprocessed.
   world.emulator.settings.dynamodbUnprocessedPerBatch = 3
-  const items = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: `batch-${i}`, i } } }))
+  const items = Array.from({ length: 25 }, (_, i) => ({
+    PutRequest: { Item: { pk: `batch-${i}`, i } },
+  }))
   const before = world.emulator.stats().operations['dynamodb:BatchWriteItem'] ?? 0
   await drive(world.clock, world.ddb.batchWriteItem({ RequestItems: { items } }))
   world.emulator.settings.dynamodbUnprocessedPerBatch = 0
@@ -40,8 +45,12 @@ test('DynamoDB throttling: retried, batches completed, and a clear error when it
 
   // Throttled longer than the client's 3 attempts: one clear, retryable error.
   world.emulator.faults.failNext('GetItem', 3, 'throttle')
-  const error = await rejection(drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'burst' } })))
+  const error = await rejection(
+    drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'burst' } })),
+  )
   expect(isAwsServiceError(error) && error.retryable && error.status === 400).toBe(true)
-  expect(error.message).toBe('DynamoDB.GetItem: ThrottlingException: Rate of requests exceeds the allowed throughput.')
+  expect(error.message).toBe(
+    'DynamoDB.GetItem: ThrottlingException: Rate of requests exceeds the allowed throughput.',
+  )
   expect(world.emulator.stats().rejections.ThrottlingException).toBe(5)
 })

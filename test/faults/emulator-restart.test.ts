@@ -20,7 +20,11 @@ afterEach(async () => {
   world = undefined
 })
 
-const UNKNOWN_KEY = new Set(['InvalidAccessKeyId', 'UnrecognizedClientException', 'InvalidClientTokenId'])
+const UNKNOWN_KEY = new Set([
+  'InvalidAccessKeyId',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+])
 
 test('every temporary key forgotten mid-run: clear errors at worst, recovery by the next refresh', async () => {
   world = createFaultWorld({ lifetimeSeconds: 900 })
@@ -37,15 +41,18 @@ test('every temporary key forgotten mid-run: clear errors at worst, recovery by 
   expect(after.failures).toEqual([])
 })
 
-test.failing('every temporary key forgotten mid-run: one refresh, and no request fails', async () => {
-  world = createFaultWorld({ lifetimeSeconds: 900 })
-  await world.prepare()
-  expect((await runJob(world, 300_000, 30_000)).failures).toEqual([])
-  const calls = world.assumeRoleCalls()
-  const old = await world.session.get()
-  world.emulator.forgetTemporaryCredentials()
-  expect(await drive(world.clock, work(world, 1000))).toBeUndefined()
-  expect((await runJob(world, 300_000, 30_000)).failures).toEqual([])
-  expect(world.assumeRoleCalls()).toBe(calls + 1)
-  expect((await world.session.get()).accessKeyId).not.toBe(old.accessKeyId)
-})
+test.failing(
+  'every temporary key forgotten mid-run: one refresh, and no request fails',
+  async () => {
+    world = createFaultWorld({ lifetimeSeconds: 900 })
+    await world.prepare()
+    expect((await runJob(world, 300_000, 30_000)).failures).toEqual([])
+    const calls = world.assumeRoleCalls()
+    const old = await world.session.get()
+    world.emulator.forgetTemporaryCredentials()
+    expect(await drive(world.clock, work(world, 1000))).toBeUndefined()
+    expect((await runJob(world, 300_000, 30_000)).failures).toEqual([])
+    expect(world.assumeRoleCalls()).toBe(calls + 1)
+    expect((await world.session.get()).accessKeyId).not.toBe(old.accessKeyId)
+  },
+)

@@ -47,7 +47,16 @@ function refused(url: string): Promise<boolean> {
 /** Run `exec` with a shell child; resolve once the child has written its server URL. */
 async function startExec(script: string, marker: string) {
   const [command, ...prefix] = cliCommand()
-  const args = [...prefix, 'exec', '--role-arn', 'arn:aws:iam::123456789012:role/signals', '--', 'sh', '-c', script]
+  const args = [
+    ...prefix,
+    'exec',
+    '--role-arn',
+    'arn:aws:iam::123456789012:role/signals',
+    '--',
+    'sh',
+    '-c',
+    script,
+  ]
   const cli = spawn(command!, args, {
     env: isolatedCliEnv(home, { ...served.env, MARKER: marker }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,13 +66,16 @@ async function startExec(script: string, marker: string) {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     cli.on('close', (code, signal) => resolve({ code, signal })),
   )
-  await waitFor(() => existsSync(marker) && readFileSync(marker, 'utf8').includes('ready'), 'the child to start')
+  await waitFor(
+    () => existsSync(marker) && readFileSync(marker, 'utf8').includes('ready'),
+    'the child to start',
+  )
   const url = readFileSync(marker, 'utf8').split('\n')[0]!
   return { cli, exited, url, stderr: () => stderr }
 }
 
 describe('signals during exec', () => {
-  test('SIGTERM: forwarded to the child, server closed, exit code is the child\'s', async () => {
+  test("SIGTERM: forwarded to the child, server closed, exit code is the child's", async () => {
     const marker = join(home, 'term')
     const script =
       'trap \'echo got-TERM >> "$MARKER"; exit 42\' TERM\n' +

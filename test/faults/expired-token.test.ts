@@ -54,12 +54,24 @@ describe('ExpiredToken mid-flight', () => {
       }
       await world.clock.advance(300_000)
       if (service === 's3') {
-        await drive(world.clock, world.s3.putObject({ Bucket: 'data', Key: 'mid-flight', Body: 'bytes' }))
-        const back = await drive(world.clock, world.s3.getObject({ Bucket: 'data', Key: 'mid-flight' }))
+        await drive(
+          world.clock,
+          world.s3.putObject({ Bucket: 'data', Key: 'mid-flight', Body: 'bytes' }),
+        )
+        const back = await drive(
+          world.clock,
+          world.s3.getObject({ Bucket: 'data', Key: 'mid-flight' }),
+        )
         expect(await back.Body.text()).toBe('bytes')
       } else {
-        await drive(world.clock, world.ddb.putItem({ TableName: 'items', Item: { pk: 'mid-flight' } }))
-        const back = await drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'mid-flight' } }))
+        await drive(
+          world.clock,
+          world.ddb.putItem({ TableName: 'items', Item: { pk: 'mid-flight' } }),
+        )
+        const back = await drive(
+          world.clock,
+          world.ddb.getItem({ TableName: 'items', Key: { pk: 'mid-flight' } }),
+        )
         expect(back.Item).toEqual({ pk: 'mid-flight' })
       }
       expect(refused).toBe(1)

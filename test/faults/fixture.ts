@@ -8,7 +8,10 @@ import { createManualClock, withSkewCorrection } from '../../src/clock.ts'
 import type { ManualClock } from '../../src/clock.ts'
 import { fromAssumeRole } from '../../src/credentials/assume-role.ts'
 import { refreshable } from '../../src/credentials/refreshable.ts'
-import type { RefreshableCredentials, RefreshErrorEvent } from '../../src/credentials/refreshable.ts'
+import type {
+  RefreshableCredentials,
+  RefreshErrorEvent,
+} from '../../src/credentials/refreshable.ts'
 import { createDynamoDbClient } from '../../src/dynamodb/index.ts'
 import type { DynamoDbClient } from '../../src/dynamodb/index.ts'
 import { createEmulator } from '../../src/emulator/index.ts'
@@ -27,7 +30,9 @@ const ENDPOINT = 'http://aws.emulator.test'
 /** Which service a request to the emulator is for (by its SigV4 scope or target header). */
 export function serviceOf(request: Request): 'sts' | 's3' | 'dynamodb' {
   if (request.headers.get('x-amz-target')?.startsWith('DynamoDB_')) return 'dynamodb'
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([\w-]+)\//.exec(request.headers.get('authorization') ?? '')
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([\w-]+)\//.exec(
+    request.headers.get('authorization') ?? '',
+  )
   return scope?.[1] === 's3' || scope?.[1] === 'dynamodb' ? scope[1] : scope ? 'sts' : 's3'
 }
 
@@ -121,14 +126,19 @@ export function createFaultWorld(options: FaultWorldOptions = {}): FaultWorld {
       () => clock.pendingTimers,
     ),
   })
-  const emulator = createEmulator({ clock, lifetimeSeconds: options.lifetimeSeconds ?? 900, ...options.emulator })
+  const emulator = createEmulator({
+    clock,
+    lifetimeSeconds: options.lifetimeSeconds ?? 900,
+    ...options.emulator,
+  })
   // A skewed client learns the offset from responses' Date headers, as the default clock does.
   const clientClock = options.clientSkewMs
     ? withSkewCorrection(skewed(clock, options.clientSkewMs))
     : clock
   const world = { intercept: undefined as Interceptor | undefined }
   const fetch: FetchLike = async (input, init) => {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init)
+    const request =
+      input instanceof Request && init === undefined ? input : new Request(input, init)
     inflight++
     try {
       const replaced = await world.intercept?.(request.clone())
@@ -138,7 +148,13 @@ export function createFaultWorld(options: FaultWorldOptions = {}): FaultWorld {
       if (request.signal.aborted) hangsEnded++
     }
   }
-  const deps: SourceDeps = { endpoint: ENDPOINT, fetch, clock: clientClock, env: {}, region: 'us-east-1' }
+  const deps: SourceDeps = {
+    endpoint: ENDPOINT,
+    fetch,
+    clock: clientClock,
+    env: {},
+    region: 'us-east-1',
+  }
   const source =
     options.makeSource?.(deps) ??
     fromAssumeRole({
@@ -157,7 +173,12 @@ export function createFaultWorld(options: FaultWorldOptions = {}): FaultWorld {
   session.on('error', (event) => refreshErrors.push(event))
   const maxAttempts = options.maxAttempts ?? 3
   const s3 = createS3Client({ ...deps, credentials: session, forcePathStyle: true, maxAttempts })
-  const ddb = createDynamoDbClient({ ...deps, credentials: session, maxAttempts, random: () => 0.5 })
+  const ddb = createDynamoDbClient({
+    ...deps,
+    credentials: session,
+    maxAttempts,
+    random: () => 0.5,
+  })
   const sts = createStsClient({ ...deps, credentials: session })
   return Object.assign(world, {
     clock,
@@ -184,14 +205,20 @@ export function createFaultWorld(options: FaultWorldOptions = {}): FaultWorld {
  * Settle `promise` while moving the manual clock forward `stepMs` at a time (retries and
  * timeouts wait on it); fails after `maxSteps` so a hang is a test failure, not a stuck run.
  */
-export async function drive<T>(clock: ManualClock, promise: Promise<T>, stepMs = 1_000, maxSteps = 2_000): Promise<T> {
+export async function drive<T>(
+  clock: ManualClock,
+  promise: Promise<T>,
+  stepMs = 1_000,
+  maxSteps = 2_000,
+): Promise<T> {
   let settled = false
   promise.then(
     () => (settled = true),
     () => (settled = true),
   )
   for (let i = 0; !settled && i < maxSteps; i++) await clock.advance(stepMs)
-  if (!settled) throw new Error(`did not settle within ${(stepMs * maxSteps) / 1000} simulated seconds`)
+  if (!settled)
+    throw new Error(`did not settle within ${(stepMs * maxSteps) / 1000} simulated seconds`)
   return promise
 }
 
@@ -216,7 +243,11 @@ export async function work(world: FaultWorld, n: number): Promise<Error | undefi
     const object = await world.s3.getObject({ Bucket: 'data', Key: `k${n}` })
     if ((await object.Body.text()) !== body) return new Error(`object ${n} came back different`)
     await world.ddb.putItem({ TableName: 'items', Item: { pk: `p${n}`, n } })
-    const item = await world.ddb.getItem({ TableName: 'items', Key: { pk: `p${n}` }, ConsistentRead: true })
+    const item = await world.ddb.getItem({
+      TableName: 'items',
+      Key: { pk: `p${n}` },
+      ConsistentRead: true,
+    })
     if (item.Item?.n !== n) return new Error(`item ${n} came back different`)
     return undefined
   } catch (error) {

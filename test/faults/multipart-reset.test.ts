@@ -29,7 +29,11 @@ function bytes(size: number, seed: number): Uint8Array {
 function multipartEtag(body: Uint8Array, partSize: number): string {
   const digests: Buffer[] = []
   for (let start = 0; start < body.length; start += partSize) {
-    digests.push(createHash('md5').update(body.subarray(start, start + partSize)).digest())
+    digests.push(
+      createHash('md5')
+        .update(body.subarray(start, start + partSize))
+        .digest(),
+    )
   }
   return `"${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${digests.length}"`
 }
@@ -61,7 +65,13 @@ test('a reset mid-part: the part is retried, the object is correct', async () =>
   const body = bytes(12 * MiB + 321, 7)
   const out = await drive(
     world.clock,
-    world.s3.upload({ Bucket: 'data', Key: 'big.bin', Body: body, partSize: 5 * MiB, queueSize: 1 }),
+    world.s3.upload({
+      Bucket: 'data',
+      Key: 'big.bin',
+      Body: body,
+      partSize: 5 * MiB,
+      queueSize: 1,
+    }),
   )
   expect(resets).toBe(1)
   expect(attempts).toEqual({ '1': 1, '2': 2, '3': 1 })

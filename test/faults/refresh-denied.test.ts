@@ -41,11 +41,15 @@ test('AccessDenied on refresh: no retry storm, a clear error after expiry, recov
   // retried by the request layer, never once per request.
   expect(deniedCalls).toBe(2)
   expect(world.refreshErrors.map((e) => (e.error as Error).message)).toEqual([
-    expect.stringContaining('STS.AssumeRole: AccessDenied: User: arn:aws:iam::123456789012:user/emulator is not authorized'),
+    expect.stringContaining(
+      'STS.AssumeRole: AccessDenied: User: arn:aws:iam::123456789012:user/emulator is not authorized',
+    ),
     expect.stringContaining('STS.AssumeRole: AccessDenied: '),
   ])
   await world.clock.set(T0 + 901_000)
-  const failed = await rejection(drive(world.clock, world.s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x' })))
+  const failed = await rejection(
+    drive(world.clock, world.s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x' })),
+  )
   expect(isCredentialsError(failed)).toBe(true)
   expect(failed.message).toStartWith(
     'Could not refresh credentials from assume-role: STS.AssumeRole: AccessDenied: User: ' +
@@ -84,8 +88,12 @@ test('InvalidIdentityToken on refresh: surfaced at once, not retried in a loop',
     /^STS\.AssumeRoleWithWebIdentity: InvalidIdentityToken: /,
   )
   await world.clock.set(T0 + 901_000)
-  const failed = await rejection(drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'x' } })))
+  const failed = await rejection(
+    drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'x' } })),
+  )
   expect(isCredentialsError(failed)).toBe(true)
-  expect(failed.message).toMatch(/^Could not refresh credentials from web-identity: STS\.AssumeRoleWithWebIdentity: InvalidIdentityToken: /)
+  expect(failed.message).toMatch(
+    /^Could not refresh credentials from web-identity: STS\.AssumeRoleWithWebIdentity: InvalidIdentityToken: /,
+  )
   expect(world.emulator.stats().stsCalls.AssumeRoleWithWebIdentity).toBe(4)
 })

@@ -26,6 +26,10 @@ test('STS 5xx during refresh fails no request; the session recovers on its own',
   expect(world.assumeRoleCalls()).toBe(9)
   expect((await world.session.get()).accessKeyId).not.toBe(first.accessKeyId)
   const messages = world.refreshErrors.map((e) => (e.error as Error).message)
-  expect(messages[0]).toStartWith('STS.AssumeRole: InternalFailure: The request processing has failed')
-  expect(world.refreshErrors.every((e) => e.willRetry && (e.credentialsValidForMs ?? 0) > 0)).toBe(true)
+  expect(messages[0]).toStartWith(
+    'STS.AssumeRole: InternalFailure: The request processing has failed',
+  )
+  expect(world.refreshErrors.every((e) => e.willRetry && (e.credentialsValidForMs ?? 0) > 0)).toBe(
+    true,
+  )
 })

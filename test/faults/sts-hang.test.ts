@@ -19,7 +19,9 @@ test('a hanging STS is timed out per attempt and retried; no request fails', asy
   const first = await world.session.get()
   world.emulator.faults.failNext('AssumeRole', 2, 'hang')
   const refreshes: { at: number; durationMs: number }[] = []
-  world.session.on('refresh', (e) => refreshes.push({ at: world!.clock.now() - T0, durationMs: e.durationMs }))
+  world.session.on('refresh', (e) =>
+    refreshes.push({ at: world!.clock.now() - T0, durationMs: e.durationMs }),
+  )
   const { failures } = await runJob(world, 1_020_000, 30_000)
   expect(failures).toEqual([])
   expect(world.emulator.stats().faultsInjected.hang).toBe(2)

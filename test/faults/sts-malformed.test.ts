@@ -19,7 +19,11 @@ const PROXY_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'
 
 /** Answer AssumeRole with `make(realAnswer)` while `active` says so. */
-function breakAssumeRole(w: FaultWorld, active: { value: boolean }, make: (xml: string) => Response): void {
+function breakAssumeRole(
+  w: FaultWorld,
+  active: { value: boolean },
+  make: (xml: string) => Response,
+): void {
   w.intercept = async (request) => {
     if (!active.value || serviceOf(request) !== 'sts') return undefined
     if (!(await request.clone().text()).includes('Action=AssumeRole')) return undefined
@@ -32,17 +36,21 @@ const CASES: readonly { name: string; make: (xml: string) => Response; message: 
   {
     name: 'truncated XML',
     make: (xml) => new Response(xml.slice(0, Math.floor(xml.length / 2)), { status: 200 }),
-    message: /^STS\.AssumeRole: MalformedResponse: unexpected response: Malformed XML at \d+:\d+: .*input ends early/,
+    message:
+      /^STS\.AssumeRole: MalformedResponse: unexpected response: Malformed XML at \d+:\d+: .*input ends early/,
   },
   {
     name: 'an empty body',
     make: () => new Response('', { status: 200 }),
-    message: /^STS\.AssumeRole: MalformedResponse: unexpected response: Malformed XML at 1:1: no root element \(empty document\)$/,
+    message:
+      /^STS\.AssumeRole: MalformedResponse: unexpected response: Malformed XML at 1:1: no root element \(empty document\)$/,
   },
   {
     name: 'well-formed XML without credentials',
-    make: () => new Response('<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>', { status: 200 }),
-    message: /^STS\.AssumeRole: MalformedResponse: unexpected response: AssumeRoleResult has no complete Credentials$/,
+    make: () =>
+      new Response('<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>', { status: 200 }),
+    message:
+      /^STS\.AssumeRole: MalformedResponse: unexpected response: AssumeRoleResult has no complete Credentials$/,
   },
   {
     name: 'an HTML page with status 200 (a captive portal)',
@@ -50,10 +58,11 @@ const CASES: readonly { name: string; make: (xml: string) => Response; message: 
     message: /^STS\.AssumeRole: MalformedResponse: unexpected response: Malformed XML at \d+:\d+: /,
   },
   {
-    name: 'a proxy\'s HTML 502 page',
+    name: "a proxy's HTML 502 page",
     make: () => new Response(PROXY_PAGE, { status: 502, headers: { 'content-type': 'text/html' } }),
     // A 5xx (retried three times), its code from the status, the page squeezed onto one line.
-    message: /^STS\.AssumeRole: BadGateway: <html> <head><title>502 Bad Gateway<\/title><\/head> <body> .*nginx.*<\/html>$/,
+    message:
+      /^STS\.AssumeRole: BadGateway: <html> <head><title>502 Bad Gateway<\/title><\/head> <body> .*nginx.*<\/html>$/,
   },
 ]
 
@@ -66,7 +75,9 @@ describe('malformed AssumeRole answers', () => {
       const first = await rejection(drive(world.clock, world.session.get()))
       expect(isCredentialsError(first)).toBe(true)
       expect(first.message).toStartWith('Could not refresh credentials from assume-role: ')
-      expect(first.message.slice('Could not refresh credentials from assume-role: '.length)).toMatch(message)
+      expect(
+        first.message.slice('Could not refresh credentials from assume-role: '.length),
+      ).toMatch(message)
       expect(first.message).not.toMatch(/[\r\n]/)
       // STS healthy again: the job starts; broken again near expiry: nothing fails.
       active.value = false

@@ -30,7 +30,9 @@ test('an STS throttling burst at refresh time fails no request and ends in one n
   expect(now.accessKeyId).not.toBe(first.accessKeyId)
   expect(world.refreshErrors.length).toBeGreaterThanOrEqual(1)
   expect(world.refreshErrors.every((e) => e.willRetry)).toBe(true)
-  expect(String((world.refreshErrors[0]!.error as Error).message)).toContain('STS.AssumeRole: Throttling: Rate exceeded')
+  expect(String((world.refreshErrors[0]!.error as Error).message)).toContain(
+    'STS.AssumeRole: Throttling: Rate exceeded',
+  )
   // 1 initial + the 12 throttled attempts + 1 success (and nothing per request).
   expect(world.assumeRoleCalls()).toBe(14)
   expect(await drive(world.clock, world.sts.getCallerIdentity())).toMatchObject({

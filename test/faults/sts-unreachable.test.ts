@@ -57,14 +57,18 @@ test('STS unreachable past expiry: a clear CredentialsError after expiry, then r
   const before = await runJob(world, 90_000, 10_000)
   expect(before.failures).toEqual([])
   await world.clock.set(T0 + 905_000)
-  const failed = await rejection(drive(world.clock, world.s3.putObject({ Bucket: 'data', Key: 'late', Body: 'x' })))
+  const failed = await rejection(
+    drive(world.clock, world.s3.putObject({ Bucket: 'data', Key: 'late', Body: 'x' })),
+  )
   expect(isCredentialsError(failed)).toBe(true)
   expect(failed.message).toBe(
     'Could not refresh credentials from assume-role: STS.AssumeRole: NetworkError: request to ' +
       'aws.emulator.test failed: fetch failed: connect ECONNREFUSED 127.0.0.1:443; the cached ones ' +
       'expired at 2026-01-01T00:15:00.000Z',
   )
-  const ddbFailed = await rejection(drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'x' } })))
+  const ddbFailed = await rejection(
+    drive(world.clock, world.ddb.getItem({ TableName: 'items', Key: { pk: 'x' } })),
+  )
   expect(isCredentialsError(ddbFailed)).toBe(true)
   // Nothing reached S3 or DynamoDB with expired credentials.
   expect(world.emulator.stats().rejections.ExpiredToken ?? 0).toBe(0)

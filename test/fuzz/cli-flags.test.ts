@@ -76,10 +76,12 @@ const BAD: readonly (readonly string[])[] = [
   ['--role-arn', 'arn:aws:iam::123456789012:role/fuzz', '--role-session-name', 'has space'],
 ]
 // Flags that are fine on their own (so the bad one is found among good ones).
-const GOOD: readonly (readonly string[])[] = [['--verbose'], ['--region', 'us-east-1'], ['--duration', '900']]
-const unknown = fc
-  .stringMatching(/^[a-z][a-z-]{1,10}$/)
-  .map((word) => [`--zz-${word}`])
+const GOOD: readonly (readonly string[])[] = [
+  ['--verbose'],
+  ['--region', 'us-east-1'],
+  ['--duration', '900'],
+]
+const unknown = fc.stringMatching(/^[a-z][a-z-]{1,10}$/).map((word) => [`--zz-${word}`])
 const bad = fc.oneof(fc.constantFrom(...BAD), unknown)
 const argv = fc
   .tuple(
@@ -91,7 +93,14 @@ const argv = fc
   .map(([command, good, flag, at]) => {
     const flags = [...good]
     flags.splice(Math.min(at, flags.length), 0, flag)
-    const tail = command === 'exec' ? ['--', 'true'] : command === 's3' ? ['ls'] : command === 'ddb' ? ['scan', 't'] : []
+    const tail =
+      command === 'exec'
+        ? ['--', 'true']
+        : command === 's3'
+          ? ['ls']
+          : command === 'ddb'
+            ? ['scan', 't']
+            : []
     return [command, ...flags.flat(), ...tail]
   })
 

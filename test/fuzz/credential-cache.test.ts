@@ -59,7 +59,9 @@ describe('credential cache files', () => {
         const entry = await cache.read(KEY)
         let doc: Record<string, unknown> | undefined
         try {
-          doc = JSON.parse(typeof content === 'string' ? content : new TextDecoder().decode(content))
+          doc = JSON.parse(
+            typeof content === 'string' ? content : new TextDecoder().decode(content),
+          )
         } catch {
           doc = undefined
         }
@@ -79,7 +81,9 @@ describe('credential cache files', () => {
         if (!entry) {
           expect(valid).toBe(false)
           expect(notes).toHaveLength(1)
-          expect(notes[0]).toStartWith(`ignoring cache file ${join(root, 'cache', `${KEY}.json`)}: `)
+          expect(notes[0]).toStartWith(
+            `ignoring cache file ${join(root, 'cache', `${KEY}.json`)}: `,
+          )
           expect(notes[0]).not.toContain(SECRET_PREFIX)
           return
         }

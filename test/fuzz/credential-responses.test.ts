@@ -189,7 +189,9 @@ describe('regressions found by the properties', () => {
     const provider = fromContainer({
       env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/creds' },
       fetch: async () =>
-        new Response(JSON.stringify({ Code: 'x\u001b[31m', Message: 'line1\nline2' }), { status: 200 }),
+        new Response(JSON.stringify({ Code: 'x\u001b[31m', Message: 'line1\nline2' }), {
+          status: 200,
+        }),
     })
     const error = await outcome(() => provider())
     expect((error as Error).message).toBe(

@@ -20,14 +20,39 @@ function configErrorOf(fn: () => unknown): ConfigError | undefined {
     fn()
     return undefined
   } catch (error) {
-    if (!isConfigError(error)) throw new Error(`not a ConfigError: ${String(error)}`, { cause: error })
+    if (!isConfigError(error))
+      throw new Error(`not a ConfigError: ${String(error)}`, { cause: error })
     return error
   }
 }
 
 const iniChar = fc.constantFrom(
-  '[', ']', '=', ':', '#', ';', ' ', '\t', '\n', '\r', '\r\n', 'a', 'B', '_', '-', '.', '"', "'",
-  'profile', 'é', '\uFEFF', '\u0000', '\u2028', 'x = y', '[default]', '\n  ',
+  '[',
+  ']',
+  '=',
+  ':',
+  '#',
+  ';',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  'a',
+  'B',
+  '_',
+  '-',
+  '.',
+  '"',
+  "'",
+  'profile',
+  'é',
+  '\uFEFF',
+  '\u0000',
+  '\u2028',
+  'x = y',
+  '[default]',
+  '\n  ',
 )
 
 describe('parseIni on generated input', () => {
@@ -128,22 +153,27 @@ const settingValue: Record<string, fc.Arbitrary<string>> = {
   sso_session: fc.constant('corp'),
   aws_account_id: fc.constantFrom('123456789012', '12345'),
 }
-const profileSettings = fc.dictionary(
-  fc.constantFrom(...Object.keys(settingValue)),
-  fc.constant(null),
-  { maxKeys: 5 },
-).chain((keys) => fc.record(Object.fromEntries(Object.keys(keys).map((k) => [k, settingValue[k]!]))))
+const profileSettings = fc
+  .dictionary(fc.constantFrom(...Object.keys(settingValue)), fc.constant(null), { maxKeys: 5 })
+  .chain((keys) =>
+    fc.record(Object.fromEntries(Object.keys(keys).map((k) => [k, settingValue[k]!]))),
+  )
 
 const profileFiles = fc.record({
   config: fc.dictionary(fc.constantFrom(...NAMES), profileSettings, { maxKeys: 4 }),
   credentials: fc.dictionary(fc.constantFrom(...NAMES), profileSettings, { maxKeys: 3 }),
 })
 
-function render(profiles: Record<string, Record<string, string>>, kind: 'config' | 'credentials'): string {
+function render(
+  profiles: Record<string, Record<string, string>>,
+  kind: 'config' | 'credentials',
+): string {
   return Object.entries(profiles)
     .map(([name, settings]) => {
       const header =
-        kind === 'credentials' || name === 'default' ? name : `profile ${name.includes(' ') ? `"${name}"` : name}`
+        kind === 'credentials' || name === 'default'
+          ? name
+          : `profile ${name.includes(' ') ? `"${name}"` : name}`
       return [`[${header}]`, ...Object.entries(settings).map(([k, v]) => `${k} = ${v}`)].join('\n')
     })
     .join('\n\n')
@@ -192,7 +222,9 @@ describe('profile resolution on generated configurations', () => {
       homeDir: '/h',
       readTextFile: async (path) => (path === '/h/.aws/config' ? text : ''),
     })
-    const error = configErrorOf(() => planProfile(loaded, 'p', { explicit: true, hasTokenCode: false }))
+    const error = configErrorOf(() =>
+      planProfile(loaded, 'p', { explicit: true, hasTokenCode: false }),
+    )
     expect(error?.message).toBe(
       '/h/.aws/config line 2: profile "p": role_arn: must be an IAM role ARN such as ' +
         'arn:aws:iam::123456789012:role/name (got "not-an-arn\\nsecond line")',

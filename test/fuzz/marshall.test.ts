@@ -22,7 +22,10 @@ function storable(value: AttributeValue, depth = 0): string | undefined {
   if (depth > 32) return 'nested deeper than 32'
   const checkN = (n: string): string | undefined => {
     if (!/^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(n)) return `bad number text ${n}`
-    const mantissa = n.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '')
+    const mantissa = n
+      .replace(/^-/, '')
+      .replace(/[eE].*$/, '')
+      .replace('.', '')
     const digits = mantissa.replace(/^0+/, '').replace(/0+$/, '')
     if (digits.length > 38) return `too many digits ${n}`
     const magnitude = Math.abs(Number(n))
@@ -39,7 +42,11 @@ function storable(value: AttributeValue, depth = 0): string | undefined {
     return bad ?? unique(value.NS.map(canonicalNumber), 'NS')
   }
   if ('SS' in value) return unique([...value.SS], 'SS')
-  if ('BS' in value) return unique(value.BS.map((b) => [...b].join(',')), 'BS')
+  if ('BS' in value)
+    return unique(
+      value.BS.map((b) => [...b].join(',')),
+      'BS',
+    )
   if ('L' in value) {
     for (const item of value.L) {
       const problem = storable(item, depth + 1)
@@ -76,9 +83,9 @@ const hostileLeaf = fc.oneof(
     new NumberValue('1.50'),
     new NumberValue('1e200'),
   ),
-  fc.array(fc.oneof(fc.string({ maxLength: 2 }), fc.integer({ min: -3, max: 3 })), { maxLength: 3 }).map(
-    (members) => new Set<unknown>(members),
-  ),
+  fc
+    .array(fc.oneof(fc.string({ maxLength: 2 }), fc.integer({ min: -3, max: 3 })), { maxLength: 3 })
+    .map((members) => new Set<unknown>(members)),
   fc.constantFrom(
     new Set<unknown>([1, 1n]),
     new Set<unknown>([new Uint8Array([1]), new Uint8Array([1])]),
@@ -120,7 +127,7 @@ describe('marshall on hostile values', () => {
     )
   })
 
-  test('nesting past DynamoDB\'s 32-level limit and cycles are refused with the path', () => {
+  test("nesting past DynamoDB's 32-level limit and cycles are refused with the path", () => {
     expect(() => marshall(nested(20))).not.toThrow()
     expect(() => marshall(nested(40))).toThrow(/^Cannot marshall m(\.m)+: /)
     const cycle: Record<string, unknown> = { a: 1 }

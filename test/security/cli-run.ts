@@ -19,10 +19,18 @@ export function cliCommand(): string[] {
  * instance-metadata lookups, and every AWS endpoint on a closed loopback port unless `extra`
  * says otherwise.
  */
-export function isolatedCliEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+export function isolatedCliEnv(
+  home: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('AWS_') && !key.startsWith('ACTIONS_') && key !== 'GITHUB_ENV') {
+    if (
+      value !== undefined &&
+      !key.startsWith('AWS_') &&
+      !key.startsWith('ACTIONS_') &&
+      key !== 'GITHUB_ENV'
+    ) {
       env[key] = value
     }
   }

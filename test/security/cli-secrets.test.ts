@@ -40,7 +40,13 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: emulator.baseCredentials.secretAccessKey,
     AWS_REGION: 'us-east-1',
   })
-  const deps = { region: 'us-east-1', endpoint: 'http://aws.local', fetch: emulator.fetch, env: {}, credentials: emulator.baseCredentials }
+  const deps = {
+    region: 'us-east-1',
+    endpoint: 'http://aws.local',
+    fetch: emulator.fetch,
+    env: {},
+    credentials: emulator.baseCredentials,
+  }
   await createS3Client({ ...deps, forcePathStyle: true }).createBucket({ Bucket: 'secrets' })
   await createDynamoDbClient(deps).createTable({
     TableName: 'items',
@@ -60,8 +66,15 @@ function expectClean(label: string, text: string): void {
   expect([label, findSecretShapes(text)]).toEqual([label, []])
 }
 
-async function cli(args: readonly string[], options: { stdin?: string; extraEnv?: Record<string, string> } = {}): Promise<CliRun> {
-  return runCli(args, { ...env, ...options.extraEnv }, { ...(options.stdin ? { stdin: options.stdin } : {}) })
+async function cli(
+  args: readonly string[],
+  options: { stdin?: string; extraEnv?: Record<string, string> } = {},
+): Promise<CliRun> {
+  return runCli(
+    args,
+    { ...env, ...options.extraEnv },
+    { ...(options.stdin ? { stdin: options.stdin } : {}) },
+  )
 }
 
 // Commands whose stdout holds no credentials: both streams are scanned.
@@ -92,10 +105,21 @@ describe('no secret in CLI output', () => {
   }
 
   test('s3 cp from stdin and back, verbose', async () => {
-    const up = await cli(['s3', 'cp', '-', 's3://secrets/file.txt', '--role-arn', ROLE, '--verbose'], { stdin: 'hello' })
+    const up = await cli(
+      ['s3', 'cp', '-', 's3://secrets/file.txt', '--role-arn', ROLE, '--verbose'],
+      { stdin: 'hello' },
+    )
     expect(up.code).toBe(0)
     expectClean('stderr', up.stderr)
-    const down = await cli(['s3', 'cp', 's3://secrets/file.txt', '-', '--role-arn', ROLE, '--verbose'])
+    const down = await cli([
+      's3',
+      'cp',
+      's3://secrets/file.txt',
+      '-',
+      '--role-arn',
+      ROLE,
+      '--verbose',
+    ])
     expect(down.stdout).toBe('hello')
     expectClean('stderr', down.stderr)
   })
@@ -125,12 +149,17 @@ describe('no secret in CLI output', () => {
 
   test('serve --verbose: stdout holds the URL and server token only; stderr is clean', async () => {
     const [command, ...prefix] = cliCommand()
-    const child = spawn(command!, [...prefix, 'serve', '--role-arn', ROLE, '--verbose'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command!, [...prefix, 'serve', '--role-arn', ROLE, '--verbose'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
     child.stderr.on('data', (chunk) => (stderr += chunk))
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    const closed = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => resolve(code)),
+    )
     for (let i = 0; i < 400 && !/AWS_CONTAINER_AUTHORIZATION_TOKEN/.test(stdout); i++) {
       await new Promise((resolve) => setTimeout(resolve, 25))
     }
@@ -155,10 +184,15 @@ describe('env --format github', () => {
   test('masks the secret key and token on stdout before writing them to $GITHUB_ENV', async () => {
     const githubEnv = join(home, 'github_env')
     writeFileSync(githubEnv, '')
-    const run = await cli(['env', '--format', 'github', '--role-arn', ROLE, '--verbose'], { extraEnv: { GITHUB_ENV: githubEnv } })
+    const run = await cli(['env', '--format', 'github', '--role-arn', ROLE, '--verbose'], {
+      extraEnv: { GITHUB_ENV: githubEnv },
+    })
     expect(run.code).toBe(0)
     const written = Object.fromEntries(
-      readFileSync(githubEnv, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      readFileSync(githubEnv, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     )
     expect(written.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/)
     const masks = run.stdout.trim().split('\n')
@@ -174,7 +208,9 @@ describe('cache files', () => {
     const cacheHome = mkdtempSync(join(tmpdir(), 'stsrefresh-umask-'))
     const cacheDir = join(cacheHome, 'cache', 'stsrefresh')
     const [command, ...prefix] = cliCommand()
-    const quoted = [command!, ...prefix, 'credential-process', '--role-arn', ROLE].map((a) => `'${a}'`).join(' ')
+    const quoted = [command!, ...prefix, 'credential-process', '--role-arn', ROLE]
+      .map((a) => `'${a}'`)
+      .join(' ')
     const run = await new Promise<number | null>((resolve) => {
       const child = spawn('sh', ['-c', `umask 000; exec ${quoted}`], {
         env: { ...env, STSREFRESH_CACHE_DIR: cacheDir },

@@ -47,7 +47,11 @@ interface Answer {
 }
 
 /** A raw HTTP request (node:http lets a test set Host and Origin exactly). */
-function send(options: { method?: string; path?: string; headers?: Record<string, string> }): Promise<Answer> {
+function send(options: {
+  method?: string
+  path?: string
+  headers?: Record<string, string>
+}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -72,7 +76,9 @@ function expectRefused(answer: Answer, status: number, message: string): void {
   expect(answer.status).toBe(status)
   expect(JSON.parse(answer.body)).toEqual({ Message: message })
   expect(answer.body).not.toContain(CREDS.secretAccessKey)
-  expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([])
+  expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual(
+    [],
+  )
 }
 
 describe('credential server requests', () => {
@@ -86,7 +92,9 @@ describe('credential server requests', () => {
       Expiration: '2030-01-01T00:00:00.000Z',
     })
     expect(answer.headers['cache-control']).toBe('no-store')
-    expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([])
+    expect(
+      Object.keys(answer.headers).filter((name) => name.startsWith('access-control-')),
+    ).toEqual([])
   })
 
   test('missing, wrong, truncated, extended, re-cased or Bearer tokens are refused', async () => {
@@ -97,7 +105,9 @@ describe('credential server requests', () => {
       'wrong',
       server.token.slice(0, -1),
       `${server.token}x`,
-      server.token.toUpperCase() === server.token ? server.token.toLowerCase() : server.token.toUpperCase(),
+      server.token.toUpperCase() === server.token
+        ? server.token.toLowerCase()
+        : server.token.toUpperCase(),
       `Bearer ${server.token}`,
       `${server.token.slice(0, 10)}`,
     ]
@@ -111,8 +121,17 @@ describe('credential server requests', () => {
   })
 
   test('a foreign Host (DNS rebinding) or a browser Origin is refused, even with the token', async () => {
-    for (const host of ['evil.example:80', `attacker.test:${server.port}`, `127.0.0.1:${server.port + 1}`, `127.0.0.1.nip.io:${server.port}`]) {
-      expectRefused(await send({ headers: { host, authorization: server.token } }), 403, 'Host not allowed')
+    for (const host of [
+      'evil.example:80',
+      `attacker.test:${server.port}`,
+      `127.0.0.1:${server.port + 1}`,
+      `127.0.0.1.nip.io:${server.port}`,
+    ]) {
+      expectRefused(
+        await send({ headers: { host, authorization: server.token } }),
+        403,
+        'Host not allowed',
+      )
     }
     expectRefused(
       await send({ headers: { origin: 'https://evil.example', authorization: server.token } }),
@@ -123,10 +142,18 @@ describe('credential server requests', () => {
 
   test('other methods (CORS preflight included) and other paths are refused', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-      expectRefused(await send({ method, headers: { authorization: server.token } }), 405, 'Only GET is supported')
+      expectRefused(
+        await send({ method, headers: { authorization: server.token } }),
+        405,
+        'Only GET is supported',
+      )
     }
     for (const path of ['/x', '/latest/meta-data/', '//', '/%2F']) {
-      expectRefused(await send({ path, headers: { authorization: server.token } }), 404, 'Not found')
+      expectRefused(
+        await send({ path, headers: { authorization: server.token } }),
+        404,
+        'Not found',
+      )
     }
   })
 
@@ -136,10 +163,18 @@ describe('credential server requests', () => {
     expect(await constantTimeEqual('abc', 'abcd')).toBe(false)
     expect(await constantTimeEqual('', 'a')).toBe(false)
     // The handler compares the presented token only through constantTimeEqual.
-    const source = readFileSync(fileURLToPath(new URL('../../src/server/handler.ts', import.meta.url)), 'utf8')
+    const source = readFileSync(
+      fileURLToPath(new URL('../../src/server/handler.ts', import.meta.url)),
+      'utf8',
+    )
     expect(source).toContain('await constantTimeEqual(presented, token)')
-    expect(source).not.toMatch(/presented\s*[!=]==?|[!=]==?\s*presented|token\s*[!=]==?\s*presented/)
-    const compare = readFileSync(fileURLToPath(new URL('../../src/server/constant-time.ts', import.meta.url)), 'utf8')
+    expect(source).not.toMatch(
+      /presented\s*[!=]==?|[!=]==?\s*presented|token\s*[!=]==?\s*presented/,
+    )
+    const compare = readFileSync(
+      fileURLToPath(new URL('../../src/server/constant-time.ts', import.meta.url)),
+      'utf8',
+    )
     expect(compare).toContain("crypto.subtle.digest('SHA-256'")
     expect(compare).not.toMatch(/\breturn false\b|\bbreak\b/)
   })
@@ -176,35 +211,48 @@ function reachable(host: string, port: number): Promise<boolean> {
 }
 
 describe('listening socket', () => {
-  test.if(process.platform === 'linux')('the in-process server listens on 127.0.0.1 only', async () => {
-    // 0100007F is 127.0.0.1 in /proc/net/tcp's little-endian hex.
-    expect(listeners(server.port)).toEqual(['0100007F'])
-    for (const address of Object.values(networkInterfaces()).flat()) {
-      if (address && !address.internal) expect(await reachable(address.address, server.port)).toBe(false)
-    }
-  })
+  test.if(process.platform === 'linux')(
+    'the in-process server listens on 127.0.0.1 only',
+    async () => {
+      // 0100007F is 127.0.0.1 in /proc/net/tcp's little-endian hex.
+      expect(listeners(server.port)).toEqual(['0100007F'])
+      for (const address of Object.values(networkInterfaces()).flat()) {
+        if (address && !address.internal)
+          expect(await reachable(address.address, server.port)).toBe(false)
+      }
+    },
+  )
 
-  test.if(process.platform === 'linux')('`stsrefresh serve` listens on 127.0.0.1 only', async () => {
-    const served = await serveEmulator(createEmulator())
-    const home = mkdtempSync(join(tmpdir(), 'stsrefresh-bind-'))
-    const [command, ...prefix] = cliCommand()
-    const child = spawn(command!, [...prefix, 'serve', '--role-arn', 'arn:aws:iam::123456789012:role/bind'], {
-      env: isolatedCliEnv(home, served.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    const closed = new Promise((resolve) => child.on('close', resolve))
-    try {
-      for (let i = 0; i < 400 && !/127\.0\.0\.1:(\d+)/.test(stdout); i++) await new Promise((r) => setTimeout(r, 25))
-      const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1])
-      expect(port).toBeGreaterThan(0)
-      expect(listeners(port)).toEqual(['0100007F'])
-    } finally {
-      child.kill('SIGTERM')
-      await closed
-      await served.close()
-      rmSync(home, { recursive: true, force: true })
-    }
-  }, 20_000)
+  test.if(process.platform === 'linux')(
+    '`stsrefresh serve` listens on 127.0.0.1 only',
+    async () => {
+      const served = await serveEmulator(createEmulator())
+      const home = mkdtempSync(join(tmpdir(), 'stsrefresh-bind-'))
+      const [command, ...prefix] = cliCommand()
+      const child = spawn(
+        command!,
+        [...prefix, 'serve', '--role-arn', 'arn:aws:iam::123456789012:role/bind'],
+        {
+          env: isolatedCliEnv(home, served.env),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      let stdout = ''
+      child.stdout.on('data', (chunk) => (stdout += chunk))
+      const closed = new Promise((resolve) => child.on('close', resolve))
+      try {
+        for (let i = 0; i < 400 && !/127\.0\.0\.1:(\d+)/.test(stdout); i++)
+          await new Promise((r) => setTimeout(r, 25))
+        const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1])
+        expect(port).toBeGreaterThan(0)
+        expect(listeners(port)).toEqual(['0100007F'])
+      } finally {
+        child.kill('SIGTERM')
+        await closed
+        await served.close()
+        rmSync(home, { recursive: true, force: true })
+      }
+    },
+    20_000,
+  )
 })

@@ -76,7 +76,8 @@ const SHAPES: readonly RegExp[] = [
 export function findSecretShapes(text: string): Leak[] {
   const leaks: Leak[] = []
   for (const pattern of SHAPES) {
-    for (const match of text.matchAll(pattern)) leaks.push({ secret: mask(match[0]), at: match.index ?? 0 })
+    for (const match of text.matchAll(pattern))
+      leaks.push({ secret: mask(match[0]), at: match.index ?? 0 })
   }
   return leaks
 }

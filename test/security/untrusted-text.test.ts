@@ -14,17 +14,24 @@ describe('untrusted text in error messages', () => {
   test('container endpoint errors are escaped onto one line', async () => {
     const provider = fromContainer({
       env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/creds' },
-      fetch: async () => new Response(JSON.stringify({ Message: 'a\nb\u001b[2Jc' }), { status: 400 }),
+      fetch: async () =>
+        new Response(JSON.stringify({ Message: 'a\nb\u001b[2Jc' }), { status: 400 }),
     })
     const error = await provider().catch((e: Error) => e)
-    expect((error as Error).message).toBe('container (http://127.0.0.1:9/creds): HTTP 400: a\\u000ab\\u001b[2Jc')
+    expect((error as Error).message).toBe(
+      'container (http://127.0.0.1:9/creds): HTTP 400: a\\u000ab\\u001b[2Jc',
+    )
     expect((error as Error).message).not.toMatch(CONTROL)
   })
 
   // src/aws/errors.ts passes codes and messages through as received (reported on issue 7).
   test.failing('AWS service error codes and messages carry no control characters', () => {
     const bodies: [Parameters<typeof parseErrorBody>[0], number, string][] = [
-      ['json', 400, JSON.stringify({ __type: 'x#Boom\u001b[31m', message: 'line1\nline2\u001b]0;title\u0007' })],
+      [
+        'json',
+        400,
+        JSON.stringify({ __type: 'x#Boom\u001b[31m', message: 'line1\nline2\u001b]0;title\u0007' }),
+      ],
       ['query', 502, 'bad\u001b[2J gateway'],
       ['rest-xml', 400, '<Error><Code>A\u001b</Code><Message>m\nn</Message></Error>'],
     ]
