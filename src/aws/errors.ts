@@ -4,6 +4,7 @@
  * `{"__type": "prefix#Code", "message": ...}` (DynamoDB). Bodies that are none of these (a proxy's
  * HTML page, an S3 HEAD with no body) fall back to a code derived from the HTTP status.
  */
+import { printable } from '../credentials/redact.ts'
 import { parseXml, xmlFind, xmlText } from './xml.ts'
 import type { XmlElement } from './xml.ts'
 
@@ -57,7 +58,8 @@ export function sanitizeErrorCode(raw: string): string {
   if (colon >= 0) code = code.slice(0, colon)
   const hash = code.lastIndexOf('#')
   if (hash >= 0) code = code.slice(hash + 1)
-  return code
+  // AWS codes are identifiers; anything else from a hostile or broken server is dropped.
+  return code.replace(/[^\w.-]/g, '').slice(0, 128)
 }
 
 // Untrusted text in our messages: one line, bounded, so a proxy's HTML page stays readable.
@@ -121,9 +123,10 @@ export function parseErrorBody(
   }
   const requestId = headers.get('x-amzn-requestid') ?? headers.get('x-amz-request-id') ??
     parsed?.requestId
+  const code = parsed ? sanitizeErrorCode(parsed.code) : ''
   return {
-    code: parsed?.code ?? codeFromStatus(status),
-    message: (parsed ? parsed.message : snippet(text)) || `HTTP ${status}`,
+    code: code || codeFromStatus(status),
+    message: printable((parsed ? parsed.message : snippet(text)) || `HTTP ${status}`),
     ...(requestId ? { requestId } : {}),
   }
 }

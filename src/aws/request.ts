@@ -253,12 +253,13 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
         status: error.status,
         attempt: attempts,
       }
-      if (creds && !refreshed && isExpiredTokenError(error.code)) {
+      if (creds && !refreshed && isExpiredTokenError(error.code, creds.sessionToken !== undefined)) {
         // The SDKs refresh and re-sign once on these
-        // (aws-sdk-go aws/request/retryer.go credsExpiredCodes).
+        // (aws-sdk-go aws/request/retryer.go credsExpiredCodes); an unknown temporary key is a
+        // session that is gone, which new credentials fix the same way.
         refreshed = true
         attempts--
-        logger.warn(`${label} rejected the credentials as expired; refreshing and retrying once`, {
+        logger.warn(`${label} rejected the credentials as expired or unknown; refreshing and retrying once`, {
           ...fields,
           accessKeyId: maskKey(creds.accessKeyId),
         })

@@ -76,9 +76,22 @@ export function isRetryableError(code: string, status: number): boolean {
   )
 }
 
-/** True when the credentials were rejected as expired: invalidate them and retry once. */
-export function isExpiredTokenError(code: string): boolean {
-  return EXPIRED_TOKEN_ERROR_CODES.has(code)
+/**
+ * Codes for a key the service does not know. For a temporary key this means its session is gone
+ * (revoked, or an emulator restarted): new credentials fix it, exactly as for an expired one.
+ */
+export const UNKNOWN_KEY_ERROR_CODES: ReadonlySet<string> = new Set([
+  'InvalidAccessKeyId',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+])
+
+/**
+ * True when the credentials were rejected as expired (or, for temporary credentials, as
+ * unknown): invalidate them and retry once.
+ */
+export function isExpiredTokenError(code: string, temporaryCredentials = false): boolean {
+  return EXPIRED_TOKEN_ERROR_CODES.has(code) || (temporaryCredentials && UNKNOWN_KEY_ERROR_CODES.has(code))
 }
 
 /** True when the signature was rejected because the local clock is off. */

@@ -46,9 +46,25 @@ export function addCredentialOptions(command: Command): Command {
 
 const optionalString = (raw: Record<string, unknown>, key: string, flag: string): string | undefined => {
   const value = raw[key]
-  if (value === undefined || value === '') return undefined
+  if (value === undefined) return undefined
   if (typeof value !== 'string') {
     throw new UsageError(`${flag} takes one value (got ${Array.isArray(value) ? 'several' : String(value)})`)
+  }
+  if (value === '') throw new UsageError(`${flag} needs a value (got an empty string)`)
+  return value
+}
+
+/** A string flag that must match what AWS accepts for it; checked before anything is called. */
+const patterned = (
+  raw: Record<string, unknown>,
+  key: string,
+  flag: string,
+  pattern: RegExp,
+  accepted: string,
+): string | undefined => {
+  const value = optionalString(raw, key, flag)
+  if (value !== undefined && !pattern.test(value)) {
+    throw new UsageError(`${flag} must be ${accepted} (got ${JSON.stringify(value)})`)
   }
   return value
 }
@@ -71,13 +87,14 @@ export function parseCredentialFlags(raw: Record<string, unknown>): CredentialFl
   return {
     profile: optionalString(raw, 'profile', '--profile'),
     roleArn,
-    roleSessionName: optionalString(raw, 'roleSessionName', '--role-session-name'),
-    externalId: optionalString(raw, 'externalId', '--external-id'),
+    // Patterns and lengths from the STS API reference (AssumeRole request parameters).
+    roleSessionName: patterned(raw, 'roleSessionName', '--role-session-name', /^[\w+=,.@-]{2,64}$/, '2-64 characters of letters, digits and +=,.@_-'),
+    externalId: patterned(raw, 'externalId', '--external-id', /^[\w+=,.@:/-]{2,1224}$/, '2-1224 characters of letters, digits and +=,.@:/_-'),
     duration,
     webIdentityTokenFile: optionalString(raw, 'webIdentityTokenFile', '--web-identity-token-file'),
     githubOidc: raw.githubOidc === true,
     audience: optionalString(raw, 'audience', '--audience'),
-    region: optionalString(raw, 'region', '--region'),
+    region: patterned(raw, 'region', '--region', /^[a-z0-9]+(-[a-z0-9]+)*$/, 'an AWS region name such as us-east-1'),
     endpointUrl,
     verbose: raw.verbose === true,
   }

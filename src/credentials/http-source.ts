@@ -3,6 +3,7 @@
  * timeout, an immediate retry for transient failures, and the `{AccessKeyId, SecretAccessKey,
  * Token, Expiration}` JSON both endpoints answer with, validated with zod.
  */
+import { printable } from './redact.ts'
 import * as z from 'zod/mini'
 import { CredentialsError } from '../errors.ts'
 import type { Credentials, FetchLike } from '../types.ts'
@@ -72,16 +73,6 @@ const httpCredentialsSchema = z.object({
   AccountId: z.optional(z.string()),
 })
 
-/**
- * Untrusted text made safe for a one-line message: control characters (line breaks, terminal
- * escape sequences a hostile endpoint could send) become `\uXXXX`.
- */
-export function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
-}
 
 /**
  * Parse and validate a credentials JSON body. `where` starts every error message (e.g.

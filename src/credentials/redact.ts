@@ -30,3 +30,15 @@ export function redact(value: unknown, depth = 0): unknown {
   }
   return out
 }
+
+/**
+ * Untrusted text (a server's error message, a config value) made safe for one line of a log or
+ * an error: control characters become `\uXXXX`, so nothing can forge a log line or send a
+ * terminal escape sequence.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}

@@ -489,6 +489,26 @@ describe('expired credentials and clock skew', () => {
     expect(s.invalidated).toEqual(['ASIAOLDKEY00001'])
   })
 
+  test('an unknown temporary key (session gone) -> invalidate and retry once', async () => {
+    const s = session(['ASIAOLDKEY00001', 'ASIANEWKEY00002'])
+    const { fake, client } = setup([
+      xmlError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'),
+      ok(),
+    ], { credentials: s.value })
+    await client.send({ operation: 'GetObject', body: 'a' })
+    expect(s.invalidated).toEqual(['ASIAOLDKEY00001'])
+    expect(fake.requests.length).toBe(2)
+  })
+
+  test('an unknown long-term key is surfaced at once: new credentials would not help', async () => {
+    const { fake, client } = setup([xmlError(403, 'InvalidAccessKeyId', 'unknown')], {
+      credentials: { accessKeyId: 'AKIAEXAMPLE000001', secretAccessKey: 's' },
+    })
+    const error = (await rejection(client.send({ operation: 'GetObject', body: 'a' }))) as AwsServiceError
+    expect(error.code).toBe('InvalidAccessKeyId')
+    expect(fake.requests.length).toBe(1)
+  })
+
   test('a plain provider is asked again with forceRefresh after ExpiredToken', async () => {
     const calls: Array<boolean | undefined> = []
     const provider = async (options?: { forceRefresh?: boolean }) => {

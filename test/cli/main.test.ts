@@ -250,7 +250,7 @@ describe('env --format: exact output for static keys', () => {
     expect(result).toEqual({ code: 0, stdout, stderr: WARNING })
   })
 
-  test('github: masks the secret on stdout, appends the variables to $GITHUB_ENV', async () => {
+  test('github: masks the key id and secret on stdout, appends the variables to $GITHUB_ENV', async () => {
     const file = join(world.home, 'github-env')
     writeFileSync(file, 'EARLIER=1\n')
     const result = await runCli(['env', '--format', 'github'], {
@@ -258,7 +258,7 @@ describe('env --format: exact output for static keys', () => {
     })
     expect(result).toEqual({
       code: 0,
-      stdout: `::add-mask::${SECRET}\n`,
+      stdout: `::add-mask::${KEY}\n::add-mask::${SECRET}\n`,
       stderr: `${WARNING}stsrefresh: wrote 4 variables to ${file}\n`,
     })
     expect(readFileSync(file, 'utf8')).toBe(

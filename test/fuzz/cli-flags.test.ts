@@ -71,9 +71,12 @@ const BAD: readonly (readonly string[])[] = [
   ['--part-size', '1'],
   ['--format', 'sh', '--format', 'json'],
   ['--max-items', '-3'],
-  // Session names are checked where they are used, with --role-arn; a lone bad one is among
-  // the known gaps below.
   ['--role-arn', 'arn:aws:iam::123456789012:role/fuzz', '--role-session-name', 'has space'],
+  ['--role-session-name', 'has space'],
+  ['--role-session-name', 'x'],
+  ['--external-id', 'x'],
+  ['--region', 'Not A Region'],
+  ['--profile', ''],
 ]
 // Flags that are fine on their own (so the bad one is found among good ones).
 const GOOD: readonly (readonly string[])[] = [
@@ -128,19 +131,18 @@ describe('CLI flags', () => {
   }, 60_000)
 })
 
-// Bad values the CLI currently accepts until credentials are looked up (exit 3 instead of 2):
-// they are checked only when used, or not at all. Each is the spec, expected to fail for now;
-// when one starts passing, bun reports it, and it moves into BAD above.
-describe('CLI flags: known gaps (reported on issue 7)', () => {
-  const GAPS: readonly (readonly string[])[] = [
-    ['whoami', '--region', 'Not A Region'],
-    ['env', '--role-session-name', 'has space'],
-    ['env', '--external-id', 'x'],
-    ['whoami', '--profile', ''],
+describe('CLI flags: credential values AWS would refuse are refused up front', () => {
+  const CASES: readonly [readonly string[], string][] = [
+    [['--region', 'Not A Region'], 'stsrefresh: --region must be an AWS region name such as us-east-1 (got "Not A Region")'],
+    [['--role-session-name', 'has space'], 'stsrefresh: --role-session-name must be 2-64 characters of letters, digits and +=,.@_- (got "has space")'],
+    [['--external-id', 'x'], 'stsrefresh: --external-id must be 2-1224 characters of letters, digits and +=,.@:/_- (got "x")'],
+    [['--profile', ''], 'stsrefresh: --profile needs a value (got an empty string)'],
   ]
-  for (const args of GAPS) {
-    test.failing(`stsrefresh ${args.join(' ')} is refused with exit 2`, async () => {
-      expectRefused(args, await run(args, isolatedCliEnv(home)))
+  for (const [flags, line] of CASES) {
+    test(`whoami ${flags.join(' ')} -> exit 2 before any credential lookup`, async () => {
+      const result = await run(['whoami', ...flags], isolatedCliEnv(home))
+      expectRefused(['whoami', ...flags], result)
+      expect(result.stderr).toBe(`${line}\n`)
     })
   }
 })

@@ -196,6 +196,7 @@ describe('env --format github', () => {
     )
     expect(written.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/)
     const masks = run.stdout.trim().split('\n')
+    expect(masks).toContain(`::add-mask::${written.AWS_ACCESS_KEY_ID}`)
     expect(masks).toContain(`::add-mask::${written.AWS_SECRET_ACCESS_KEY}`)
     expect(masks).toContain(`::add-mask::${written.AWS_SESSION_TOKEN}`)
     expect(masks.every((line) => line.startsWith('::add-mask::'))).toBe(true)

@@ -39,7 +39,8 @@ export function registerEnv(cli: CAC): void {
       const until = credentials.expiration ? ` and expire at ${credentials.expiration.toISOString()}` : ''
       err(`stsrefresh: warning: these credentials will not refresh${until}; use \`stsrefresh exec\` or \`serve\` for long jobs`)
       if (format === 'github') {
-        const secrets = [credentials.secretAccessKey, credentials.sessionToken].filter((s): s is string => !!s)
+        // Mask the key id too, as aws-actions/configure-aws-credentials does: it identifies the account.
+        const secrets = [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken].filter((s): s is string => !!s)
         out(githubMasks(secrets))
         const file = await appendGitHubEnv(env, formatEnv(vars, 'github'))
         err(`stsrefresh: wrote ${Object.keys(vars).length} variables to ${file}`)
