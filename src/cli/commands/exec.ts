@@ -39,6 +39,8 @@ const SHADOWING = [
  */
 export function servedAdvisoryWindowMs(lifetimeMs: number): number {
   if (lifetimeMs >= 40 * 60_000) return 20 * 60_000
+  // Shorter lifetimes (rehearsals against the emulator): a fifth of the lifetime, but at least
+  // a second (or half the lifetime) so a client's round trip never receives expired credentials.
   return Math.max(lifetimeMs * 0.2, Math.min(lifetimeMs / 2, 1_000))
 }
 
