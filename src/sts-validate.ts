@@ -227,3 +227,27 @@ export function validateWebIdentityToken(operation: string, token: unknown): str
   }
   return token
 }
+
+/**
+ * Check what every role source takes up front: the role ARN, a fixed session name (the option,
+ * else `AWS_ROLE_SESSION_NAME`) and the duration. Returns the fixed session name, if any.
+ */
+export function validateRoleSource(
+  operation: string,
+  options: { readonly roleArn: string; readonly roleSessionName?: string; readonly durationSeconds?: number },
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  validateRoleArn(operation, options.roleArn, 'roleArn')
+  const fixedName = options.roleSessionName ?? (env.AWS_ROLE_SESSION_NAME || undefined)
+  if (fixedName !== undefined) {
+    validateSessionName(
+      operation,
+      fixedName,
+      options.roleSessionName ? 'roleSessionName' : 'AWS_ROLE_SESSION_NAME',
+    )
+  }
+  if (options.durationSeconds !== undefined) {
+    validateDuration(operation, options.durationSeconds, 'durationSeconds')
+  }
+  return fixedName
+}

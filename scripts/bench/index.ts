@@ -187,5 +187,18 @@ const report = {
   ...(await environment()),
   results,
 }
+// `--only` refreshes those sections of an existing results file and keeps the others.
+if (args.only.length) {
+  try {
+    const previous = (await Bun.file(args.out).json()) as typeof report
+    const ran = new Set(results.map((r) => r.name))
+    const merged = previous.results.map((r) => (ran.has(r.name) ? results.find((n) => n.name === r.name)! : r))
+    for (const r of results) if (!previous.results.some((p) => p.name === r.name)) merged.push(r)
+    report.results = merged
+    report.command = `${previous.command}; then ${report.command}`
+  } catch {
+    // No previous file (or not ours): write this run alone.
+  }
+}
 await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`)
 console.error(`bench: wrote ${args.out} (${report.totalSeconds.toFixed(0)} s in all)`)

@@ -14,10 +14,8 @@ import type { AssumeRoleInput, StsPolicyDescriptor, StsTag } from '../sts.ts'
 import {
   ROLE_CHAINING_MAX_SECONDS,
   validateAssumeRoleExtras,
-  validateDuration,
   validatePolicies,
-  validateRoleArn,
-  validateSessionName,
+  validateRoleSource,
   validateTags,
 } from '../sts-validate.ts'
 import type {
@@ -120,18 +118,7 @@ export function fromAssumeRole(options: AssumeRoleSourceOptions): NamedCredentia
   const env = options.env ?? getPlatform().env()
   const logger = options.logger ?? silentLogger
   const clock = options.clock
-  validateRoleArn(op, options.roleArn, 'roleArn')
-  const fixedName = options.roleSessionName ?? (env.AWS_ROLE_SESSION_NAME || undefined)
-  if (fixedName !== undefined) {
-    validateSessionName(
-      op,
-      fixedName,
-      options.roleSessionName ? 'roleSessionName' : 'AWS_ROLE_SESSION_NAME',
-    )
-  }
-  if (options.durationSeconds !== undefined) {
-    validateDuration(op, options.durationSeconds, 'durationSeconds')
-  }
+  const fixedName = validateRoleSource(op, options, env)
   const policyArns = options.policyArns?.map((arn) => (typeof arn === 'string' ? { arn } : arn))
   const tags = normaliseTags(options.tags)
   validatePolicies(op, options.policy, policyArns)

@@ -11,7 +11,7 @@ import { ConfigError, CredentialsError } from '../errors.ts'
 import { getPlatform } from '../platform.ts'
 import { createStsClient } from '../sts.ts'
 import type { StsClient } from '../sts.ts'
-import { validateDuration, validateRoleArn, validateSessionName } from '../sts-validate.ts'
+import { validateRoleSource } from '../sts-validate.ts'
 import type { Clock, Credentials, FetchLike, Logger } from '../types.ts'
 import { markAssumedRole } from './assume-role.ts'
 import { namedProvider } from './input.ts'
@@ -57,18 +57,7 @@ interface Prepared {
 
 function prepare(op: string, options: WebIdentityCommonOptions): Prepared {
   const env = options.env ?? getPlatform().env()
-  validateRoleArn(op, options.roleArn, 'roleArn')
-  const fixedName = options.roleSessionName ?? (env.AWS_ROLE_SESSION_NAME || undefined)
-  if (fixedName !== undefined) {
-    validateSessionName(
-      op,
-      fixedName,
-      options.roleSessionName ? 'roleSessionName' : 'AWS_ROLE_SESSION_NAME',
-    )
-  }
-  if (options.durationSeconds !== undefined) {
-    validateDuration(op, options.durationSeconds, 'durationSeconds')
-  }
+  const fixedName = validateRoleSource(op, options, env)
   const sts = createStsClient({
     env,
     ...(options.region ? { region: options.region } : {}),

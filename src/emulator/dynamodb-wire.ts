@@ -4,25 +4,9 @@
  * which botocore and the SDKs verify when present), plus the error shape
  * `{"__type":"<namespace>#<Code>","message":"..."}`.
  */
+import { crc32 } from '../aws/crc32.ts'
 import type { EmulatorFault } from './context.ts'
 import { DynamoDbFault, errorType, messageMember } from './dynamodb-errors.ts'
-
-const CRC_TABLE: Uint32Array = (() => {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
-})()
-
-/** CRC-32 (IEEE 802.3, as zlib computes it) of some bytes, unsigned. */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8)
-  return (crc ^ 0xffffffff) >>> 0
-}
 
 /** A DynamoDB JSON response with its request id and checksum headers. */
 export function jsonResponse(body: unknown, status: number, requestId: string): Response {

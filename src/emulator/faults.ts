@@ -136,6 +136,11 @@ export function faultError(service: EmulatorService, kind: FaultKind): EmulatorF
       503,
     )
   }
+  return internalError(service)
+}
+
+/** Each service's own answer for an internal failure (HTTP 500). */
+export function internalError(service: EmulatorService): EmulatorFault {
   if (service === 'sts') {
     return new EmulatorFault(
       'InternalFailure',

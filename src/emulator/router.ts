@@ -12,7 +12,7 @@ import {
   type ServiceModule,
   type ServiceRequest,
 } from './context.ts'
-import { type EmulatorFaults, faultError } from './faults.ts'
+import { type EmulatorFaults, faultError, internalError } from './faults.ts'
 import type { KeyStore } from './keys.ts'
 import type { EmulatorOidc } from './oidc.ts'
 import { parseSigV4, type SigV4ParseResult } from './sigv4-verify.ts'
@@ -119,24 +119,6 @@ function tooLarge(
   )
 }
 
-function internal(service: EmulatorService): EmulatorFault {
-  if (service === 'sts') {
-    return new EmulatorFault(
-      'InternalFailure',
-      'The request processing has failed because of an unknown error, exception or failure.',
-      500,
-    )
-  }
-  if (service === 'dynamodb') {
-    return new EmulatorFault('InternalServerError', 'Internal server error', 500)
-  }
-  return new EmulatorFault(
-    'InternalError',
-    'We encountered an internal error. Please try again.',
-    500,
-  )
-}
-
 /** Build the emulator's fetch handler from its parts. */
 export function createRouter(deps: RouterDeps): (request: Request) => Promise<Response> {
   const render = (
@@ -227,7 +209,7 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
         action,
         error: String(error),
       })
-      return render(service, internal(service), requestId, request)
+      return render(service, internalError(service), requestId, request)
     }
   }
 

@@ -4,6 +4,7 @@
  * object integrity"). The emulator verifies them and stores the value to return on GET/HEAD.
  */
 import { EmulatorFault } from './context.ts'
+import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
 import { toBase64 } from '../aws/md5.ts'
 
 /** The checksum algorithms S3 accepts, in its spelling. */
@@ -24,28 +25,6 @@ export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = [
   'SHA1',
   'SHA256',
 ]
-
-function crc32Table(polynomial: number): Uint32Array {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? polynomial ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
-}
-
-// Reflected polynomials: CRC-32 (IEEE 802.3) and CRC-32C (Castagnoli).
-const CRC32_TABLE = crc32Table(0xedb88320)
-const CRC32C_TABLE = crc32Table(0x82f63b78)
-
-function crc32With(table: Uint32Array, data: Uint8Array): Uint8Array {
-  let crc = 0xffffffff
-  for (const byte of data) crc = (table[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8)
-  const out = new Uint8Array(4)
-  new DataView(out.buffer).setUint32(0, (crc ^ 0xffffffff) >>> 0)
-  return out
-}
 
 // CRC-64/NVME, reflected polynomial 0x9a6c9329ac4bc9b5, kept as two 32-bit halves for speed.
 const CRC64_LO = new Uint32Array(256)
@@ -79,9 +58,9 @@ export async function computeChecksum(
 ): Promise<string> {
   switch (algorithm) {
     case 'CRC32':
-      return toBase64(crc32With(CRC32_TABLE, data))
+      return toBase64(uint32Bytes(crc32(data)))
     case 'CRC32C':
-      return toBase64(crc32With(CRC32C_TABLE, data))
+      return toBase64(uint32Bytes(crc32c(data)))
     case 'CRC64NVME':
       return toBase64(crc64nvme(data))
     case 'SHA1':

@@ -4,48 +4,13 @@
  * no MD5 or CRC, so those are computed here (MD5 is shared with the emulator).
  */
 import { ConfigError } from '../errors.ts'
+import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
 import { md5, toBase64, toHex } from '../aws/md5.ts'
 
 /** The flexible checksum algorithms this client computes (S3 `ChecksumAlgorithm`). */
 export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
 
-function crcTable(polynomial: number): Uint32Array {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? polynomial ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
-}
-
-// Reflected polynomials: CRC-32 (ISO-HDLC, as in zlib) and CRC-32C (Castagnoli, RFC 3720).
-const CRC32_TABLE = crcTable(0xedb88320)
-const CRC32C_TABLE = crcTable(0x82f63b78)
-
-function crc(table: Uint32Array, data: Uint8Array): number {
-  let c = 0xffffffff
-  for (let i = 0; i < data.length; i++) {
-    c = (table[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8)
-  }
-  return (c ^ 0xffffffff) >>> 0
-}
-
-/** CRC-32 (the zlib/PNG one) of `data`. */
-export function crc32(data: Uint8Array): number {
-  return crc(CRC32_TABLE, data)
-}
-
-/** CRC-32C (Castagnoli) of `data`. */
-export function crc32c(data: Uint8Array): number {
-  return crc(CRC32C_TABLE, data)
-}
-
-function uint32Bytes(value: number): Uint8Array {
-  const out = new Uint8Array(4)
-  new DataView(out.buffer).setUint32(0, value)
-  return out
-}
+export { crc32, crc32c }
 
 /** Base64 of the MD5 digest, as the `Content-MD5` header carries it (RFC 1864). */
 export function contentMd5(data: Uint8Array): string {

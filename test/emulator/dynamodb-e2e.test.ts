@@ -17,7 +17,7 @@ import {
 import { AwsClient } from 'aws4fetch'
 import { createEmulator, type Emulator } from '../../src/emulator/emulator.ts'
 import { type ServedEmulator, serveEmulator } from '../../src/emulator/index.ts'
-import { crc32 } from '../../src/emulator/dynamodb-wire.ts'
+import { crc32 } from '../../src/aws/crc32.ts'
 
 function signer(
   emulator: Emulator,

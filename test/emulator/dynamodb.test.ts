@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { EmulatorFault } from '../../src/emulator/context.ts'
 import { createDynamoDbService } from '../../src/emulator/dynamodb.ts'
-import { crc32 } from '../../src/emulator/dynamodb-wire.ts'
+import { crc32 } from '../../src/aws/crc32.ts'
 import { createManualClock } from '../../src/clock.ts'
 import { dynamoFixture } from './dynamodb-fixture.ts'
 

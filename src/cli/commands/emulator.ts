@@ -5,6 +5,7 @@
  */
 import type { CAC, Command } from 'cac'
 import process from 'node:process'
+import { untilStopped } from '../../runtime/signals.ts'
 import { z } from 'zod'
 import {
   createEmulator,
@@ -109,19 +110,6 @@ export function parseEmulatorFlags(raw: Record<string, unknown>): EmulatorFlags 
     }),
     verbose: Boolean(raw.verbose),
   }
-}
-
-/** Resolve when the process gets SIGINT or SIGTERM. */
-function untilStopped(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve(signal)
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
 }
 
 function addEmulatorOptions(command: Command): Command {

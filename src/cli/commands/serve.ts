@@ -4,25 +4,13 @@
  */
 import type { CAC } from 'cac'
 import process from 'node:process'
+import { untilStopped } from '../../runtime/signals.ts'
 import { startCredentialServer } from '../../runtime/credential-server.ts'
 import { appendGitHubEnv, githubEnvFile } from '../../runtime/github-env.ts'
 import { addCredentialOptions, effectiveEnv, openCredentials, parseCredentialFlags } from '../credential-options.ts'
 import { formatEnv, githubMasks } from '../env-format.ts'
 import { createCliLogger, err, out, UsageError } from '../output.ts'
 import { servedAdvisoryWindowMs } from './exec.ts'
-
-/** Resolve when the process gets SIGINT or SIGTERM. */
-function untilStopped(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve(signal)
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
-}
 
 /** Register `serve`. */
 export function registerServe(cli: CAC): void {
