@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only name[,name]] [-- --pattern-seconds N] [-- --out file]`:
  * stsrefresh measured side by side with the tools users would pick instead (issue 6). Writes
- * the results as JSON (default scripts/bench/results.json) and prints a Markdown table.
+ * the results as JSON (default scripts/bench/results.json; with --only, the sections that ran
+ * replace theirs in an existing file) and prints Markdown tables (see README.md).
  * Everything runs against the emulator on 127.0.0.1; nothing leaves the machine.
  */
 import { spawnSync } from 'node:child_process'
