@@ -27,6 +27,10 @@ function compile(outfile: string, target?: string): void {
     'build',
     '--compile',
     '--minify',
+    // Precompiled bytecode: half of a cached credential-process run was parsing JavaScript
+    // (scripts/bench/README.md, Findings); costs about 3.6 MB of binary.
+    '--bytecode',
+    '--format=esm',
     '--sourcemap=none',
     `--define=__STSREFRESH_COMMIT__=${JSON.stringify(commit())}`,
     ...(target ? [`--target=${target}`] : []),

@@ -1,16 +1,11 @@
 /**
- * The credential options every credential-using command shares, their validation, and the
- * refreshable session they produce. Flags mean what the AWS CLI's environment variables mean;
- * they are applied as overrides of those variables so every source sees one consistent view.
+ * The credential options every credential-using command shares, and their validation. Flags
+ * mean what the AWS CLI's environment variables mean; they are applied as overrides of those
+ * variables so every source sees one consistent view. The session they describe is built in
+ * credential-session.ts, so a cached `credential-process` never loads the credential sources.
  */
 import type { Command } from 'cac'
 import process from 'node:process'
-import { defaultCredentials } from '../credentials/chain.ts'
-import { fromAssumeRole } from '../credentials/assume-role.ts'
-import { refreshable, type RefreshableCredentials } from '../credentials/refreshable.ts'
-import { fromGitHubOidc, fromWebIdentityTokenFile } from '../credentials/web-identity.ts'
-import { loadProfiles, resolveProfileName } from '../config/profiles.ts'
-import type { CredentialProvider, Logger } from '../types.ts'
 import { UsageError } from './output.ts'
 
 /** Parsed credential flags. */
@@ -111,86 +106,4 @@ export function effectiveEnv(flags: CredentialFlags): Record<string, string | un
   if (flags.endpointUrl) env.AWS_ENDPOINT_URL = flags.endpointUrl
   if (flags.roleSessionName) env.AWS_ROLE_SESSION_NAME = flags.roleSessionName
   return env
-}
-
-/** Region: flag/env, then the profile's `region`, then us-east-1 (as aws-vault does for STS). */
-export async function resolveCliRegion(
-  flags: CredentialFlags,
-  env: Record<string, string | undefined>,
-): Promise<string> {
-  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION
-  if (fromEnv) return fromEnv
-  try {
-    const { profiles } = await loadProfiles({ env })
-    const region = profiles.get(resolveProfileName(env))?.region
-    if (typeof region === 'string' && region) return region
-  } catch {
-    // A broken config file is reported by the credential source that reads it, with its name.
-  }
-  return 'us-east-1'
-}
-
-/** What a command needs to talk to AWS. */
-export interface CliCredentials {
-  readonly session: RefreshableCredentials
-  readonly region: string
-  readonly env: Record<string, string | undefined>
-}
-
-/** Options of {@link openCredentials}. */
-export interface OpenCredentialsOptions {
-  readonly logger: Logger
-  /** Refresh earlier than the default windows (the credential server keeps served life comfortable). */
-  readonly advisoryWindowMs?: (lifetimeMs: number) => number
-  readonly autoStart?: boolean
-}
-
-/** Build the refreshable session the flags describe. */
-export async function openCredentials(
-  flags: CredentialFlags,
-  options: OpenCredentialsOptions,
-): Promise<CliCredentials> {
-  const env = effectiveEnv(flags)
-  const region = await resolveCliRegion(flags, env)
-  const { logger } = options
-  const roleArn = flags.roleArn ?? (flags.githubOidc || flags.webIdentityTokenFile ? env.AWS_ROLE_ARN : undefined)
-  const common = {
-    region,
-    env,
-    logger,
-    durationSeconds: flags.duration,
-    ...(flags.roleSessionName ? { roleSessionName: flags.roleSessionName } : {}),
-  }
-  let source: CredentialProvider
-  if (flags.githubOidc) {
-    if (!roleArn) throw new UsageError('--github-oidc needs --role-arn (or AWS_ROLE_ARN): the role to assume')
-    source = fromGitHubOidc({ ...common, roleArn, audience: flags.audience ?? 'sts.amazonaws.com' })
-  } else if (flags.webIdentityTokenFile) {
-    if (!roleArn) throw new UsageError('--web-identity-token-file needs --role-arn (or AWS_ROLE_ARN): the role to assume')
-    source = fromWebIdentityTokenFile({ ...common, roleArn, webIdentityTokenFile: flags.webIdentityTokenFile })
-  } else if (roleArn) {
-    source = fromAssumeRole({
-      ...common,
-      roleArn,
-      ...(flags.externalId ? { externalId: flags.externalId } : {}),
-      source: defaultCredentials({ env, logger, region }),
-    })
-  } else {
-    source = defaultCredentials({ env, logger, region })
-  }
-  // Until the first credentials arrive, a failed refresh is the command's own error, reported
-  // once by main; afterwards, background refresh failures deserve their warning.
-  let running = false
-  const demoted = (level: 'warn' | 'error'): Logger[typeof level] => (message, fields) =>
-    (running ? logger[level] : logger.debug)(message, fields)
-  const sessionLogger: Logger = { ...logger, warn: demoted('warn'), error: demoted('error') }
-  const session = refreshable(source, {
-    logger: sessionLogger,
-    ...(options.advisoryWindowMs ? { advisoryWindowMs: options.advisoryWindowMs } : {}),
-    ...(options.autoStart === undefined ? {} : { autoStart: options.autoStart }),
-  })
-  session.on('refresh', () => {
-    running = true
-  })
-  return { session, region, env }
 }

@@ -5,11 +5,8 @@
  */
 import type { RefreshableCredentials } from '../credentials/refreshable.ts'
 import type { Logger } from '../types.ts'
-import {
-  type CredentialFlags,
-  openCredentials,
-  parseCredentialFlags,
-} from './credential-options.ts'
+import { type CredentialFlags, parseCredentialFlags } from './credential-options.ts'
+import { openCredentials } from './credential-session.ts'
 import { createCliLogger } from './output.ts'
 
 /** An open session for one service command. */

@@ -2,7 +2,7 @@
  * Run a child process with inherited stdio, forward the signals we receive to it (as aws-vault
  * does), and resolve with its exit code: 128 + n when it died of signal n, as shells report it.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import process from 'node:process'
 
@@ -21,11 +21,13 @@ export class SpawnError extends Error {
 }
 
 /** Run `command args` to completion and return its exit code; rejects with {@link SpawnError}. */
-export function runChild(
+export async function runChild(
   command: string,
   args: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<number> {
+  // Loaded on use, so a compiled binary does not load it at every start.
+  const { spawn } = await import('node:child_process')
   return new Promise((resolve, reject) => {
     // Listen before spawning: the child may already be talking to whoever signals us by the
     // time spawn() returns, and an unhandled SIGTERM would kill us instead of being forwarded.

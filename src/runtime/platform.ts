@@ -2,17 +2,18 @@
  * The Node/Bun/Deno implementation of the core's {@link Platform}: all three implement these
  * `node:*` built-ins, so one file serves every runtime.
  */
-import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import process from 'node:process'
 import type { CommandResult, Platform } from '../platform.ts'
 
 /** Run `commandLine` through the platform shell, as the AWS CLI runs `credential_process`. */
-function runCommand(
+async function runCommand(
   commandLine: string,
   options: { readonly timeoutMs: number; readonly env?: Record<string, string | undefined> },
 ): Promise<CommandResult> {
+  // Loaded on use: most runs never start a process, and a compiled binary pays for every import.
+  const { spawn } = await import('node:child_process')
   return new Promise((resolve, reject) => {
     const child = spawn(commandLine, {
       shell: true,

@@ -3,9 +3,11 @@
  * `Deno.serve`, or `node:http`. Loopback only: the emulator and the credential server answer
  * to local clients, and SDKs accept plain-http container endpoints only on loopback IPs.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+// node:http and node:stream load only on Node: Bun and Deno serve natively, and a compiled
+// binary would otherwise load them at every start.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
+import type { Readable as ReadableType } from 'node:stream'
 
 /** A handler served by {@link serve}. */
 export type FetchHandler = (request: Request) => Promise<Response> | Response
@@ -80,7 +82,7 @@ async function serveDeno(
   return { url: `http://${HOST}:${bound}`, port: bound, close: () => server.shutdown() }
 }
 
-function toRequest(req: IncomingMessage, port: number): Request {
+function toRequest(req: IncomingMessage, port: number, Readable: typeof ReadableType): Request {
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
@@ -120,12 +122,13 @@ export async function serveWithNodeHttp(
   handler: FetchHandler,
   port: number,
 ): Promise<ServedHandler> {
+  const [{ createServer }, { Readable }] = await Promise.all([import('node:http'), import('node:stream')])
   let bound = port
   const server = createServer((req, res) => {
     void (async () => {
       let response: Response
       try {
-        response = await handler(toRequest(req, bound))
+        response = await handler(toRequest(req, bound, Readable))
       } catch (error) {
         response = fail(error)
       }

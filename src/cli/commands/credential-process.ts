@@ -7,7 +7,7 @@ import process from 'node:process'
 import { maskKey } from '../../credentials/redact.ts'
 import { cacheKey, defaultCacheDir, openCredentialCache, type CachedEntry } from '../../runtime/credential-cache.ts'
 import type { Credentials } from '../../types.ts'
-import { addCredentialOptions, effectiveEnv, openCredentials, parseCredentialFlags } from '../credential-options.ts'
+import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
 import { createCliLogger, out } from '../output.ts'
 
 // botocore treats credentials with under 15 minutes left as due for refresh (its advisory
@@ -63,6 +63,8 @@ export function registerCredentialProcess(cli: CAC): void {
       const fetchFresh = async (): Promise<Credentials> => {
         const again = await cache?.read(key)
         if (again && reusable(again, Date.now())) return again.credentials
+        // Loaded only on a cache miss: the credential sources are most of the start-up cost.
+        const { openCredentials } = await import('../credential-session.ts')
         const { session } = await openCredentials(flags, { logger, autoStart: false })
         try {
           const credentials = await session.get()

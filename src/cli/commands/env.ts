@@ -2,7 +2,8 @@
 import type { CAC } from 'cac'
 import { appendGitHubEnv, githubEnvFile } from '../../runtime/github-env.ts'
 import type { Credentials } from '../../types.ts'
-import { addCredentialOptions, effectiveEnv, openCredentials, parseCredentialFlags } from '../credential-options.ts'
+import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
+import { openCredentials } from '../credential-session.ts'
 import { ENV_FORMATS, formatEnv, githubMasks, type EnvFormat } from '../env-format.ts'
 import { createCliLogger, err, out, UsageError } from '../output.ts'
 

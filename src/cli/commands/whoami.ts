@@ -1,7 +1,8 @@
 /** `stsrefresh whoami`: GetCallerIdentity with the configured credentials, as JSON. */
 import type { CAC } from 'cac'
 import { createStsClient } from '../../sts.ts'
-import { addCredentialOptions, openCredentials, parseCredentialFlags } from '../credential-options.ts'
+import { addCredentialOptions, parseCredentialFlags } from '../credential-options.ts'
+import { openCredentials } from '../credential-session.ts'
 import { createCliLogger, out } from '../output.ts'
 
 /** Register `whoami`. */
