@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { COMPILE_FLAGS } from './compile-flags.ts'
 
 const TARGETS = [
   ['bun-linux-x64', 'stsrefresh-linux-x64'],
@@ -26,12 +27,7 @@ function compile(outfile: string, target?: string): void {
   const args = [
     'build',
     '--compile',
-    '--minify',
-    // Precompiled bytecode: half of a cached credential-process run was parsing JavaScript
-    // (scripts/bench/README.md, Findings); costs about 3.6 MB of binary.
-    '--bytecode',
-    '--format=esm',
-    '--sourcemap=none',
+    ...COMPILE_FLAGS,
     `--define=__STSREFRESH_COMMIT__=${JSON.stringify(commit())}`,
     ...(target ? [`--target=${target}`] : []),
     'src/cli/main.ts',

@@ -5,6 +5,7 @@
  * replace theirs in an existing file) and prints Markdown tables (see README.md).
  * Everything runs against the emulator on 127.0.0.1; nothing leaves the machine.
  */
+import { COMPILE_FLAGS } from '../compile-flags.ts'
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, release, tmpdir, totalmem } from 'node:os'
@@ -122,7 +123,7 @@ function createContext(args: Args, tmp: string, notes: string[]): BenchContext {
           await mkdir(join(tmp, 'bin'), { recursive: true })
           const outfile = join(tmp, 'bin', name)
           // The flags of scripts/compile.ts, so the binary measured is the one released.
-          const args = ['build', '--compile', '--minify', '--sourcemap=none', ...extraFlags, entry, '--outfile', outfile]
+          const args = ['build', '--compile', ...COMPILE_FLAGS, ...extraFlags, entry, '--outfile', outfile]
           const done = Bun.spawnSync([process.execPath, ...args], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
           if (done.exitCode !== 0) {
             throw new Error(`bun build --compile ${entry} failed: ${done.stderr.toString().slice(0, 1000)}`)

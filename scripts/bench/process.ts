@@ -25,8 +25,6 @@ import type { Alternation } from './stats.ts'
 
 const METRIC = 'ms, spawn to exit (lower is better)'
 /** The flags the performance pass proposes for scripts/compile.ts. */
-export const BYTECODE_FLAGS: readonly string[] = ['--bytecode', '--format=esm']
-const BYTECODE = 'stsrefresh --bytecode (proposed)'
 const AWS = '/usr/bin/aws'
 const PYTHON = '/usr/bin/python3'
 
@@ -118,13 +116,6 @@ export const processBench: Benchmark = {
       } catch (error) {
         pending = (error instanceof Error ? error.message : String(error)).split('\n')[0]
       }
-      // The performance pass's proposal: the same binary with --bytecode (see README Findings).
-      let bytecode: string | undefined
-      try {
-        bytecode = await context.compile('stsrefresh-bytecode', 'src/cli/main.ts', BYTECODE_FLAGS)
-      } catch (error) {
-        context.note(`--bytecode build failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`)
-      }
       const ourHome = await scratch(context, 'stsrefresh-home')
       const ourEnv = isolatedEnv(ourHome, base)
       const ourArgs = ['credential-process', '--role-arn', ROLE_ARN, '--endpoint-url', served.url, '--region', REGION, '--duration', '3600']
@@ -155,7 +146,6 @@ export const processBench: Benchmark = {
       // Item 1: cached.
       const cached: Record<string, Variant> = {}
       if (stsrefresh && !pending) cached.stsrefresh = timed([stsrefresh, ...ourArgs], ourEnv)
-      if (bytecode && !pending) cached[BYTECODE] = timed([bytecode, ...ourArgs], ourEnv)
       if (hasAws) cached['aws-cli export-credentials'] = timed(awsCmd, awsEnv)
       cached['sdk-v3 (compiled)'] = sdkVariant
       cached.floor = floorVariant(floor, floorEnv)
@@ -167,7 +157,7 @@ export const processBench: Benchmark = {
       const sdkRuns = plan.warmup + plan.runs
       context.note(`Cached: ${during - sdkRuns} AssumeRole calls by stsrefresh and aws-cli together over ${sdkRuns} rounds (0 expected; the SDK program made its ${sdkRuns}).`)
       const vsSdk = (result: Alternation, sdkName: string) => (subject: string): Row['ratio'] | undefined =>
-        subject === 'stsrefresh' || subject === BYTECODE
+        subject === 'stsrefresh'
           ? { to: sdkName, value: summarize(result.samples[subject]!.map((v, i) => v / result.samples[sdkName]![i]!)) }
           : undefined
       rows.push(...rowsOf(1, 'credential-process, cached credentials', cachedResult, {
@@ -179,7 +169,6 @@ export const processBench: Benchmark = {
       // Items 1 and 2: a cold process that has to call AssumeRole.
       const cold: Record<string, Variant> = {}
       if (stsrefresh && !pending) cold.stsrefresh = timed([stsrefresh, ...ourArgs, '--no-cache'], ourEnv)
-      if (bytecode && !pending) cold[BYTECODE] = timed([bytecode, ...ourArgs, '--no-cache'], ourEnv)
       if (hasAws) cold['aws-cli export-credentials'] = timed(awsCmd, awsEnv, () => rm(awsCache, { recursive: true, force: true }))
       cold['sdk-v3 (compiled)'] = sdkVariant
       if (hasBoto) cold.boto3 = timed([PYTHON, join(import.meta.dir, 'peers/boto3_assume_role.py'), served.url, ROLE_ARN], isolatedEnv(await scratch(context, 'boto-home'), base))
