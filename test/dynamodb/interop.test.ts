@@ -14,9 +14,10 @@ import { unmarshall } from '../../src/dynamodb/marshall.ts'
 import { createEmulator } from '../../src/emulator/emulator.ts'
 import { serveEmulator } from '../../src/emulator/index.ts'
 import type { ServedEmulator } from '../../src/emulator/index.ts'
-import { debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
+import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
 const python = debianBoto3Python()
+const aws = debianAwsCli()
 
 // boto3's low-level client speaks AttributeValues with `bytes` for B/BS; the JSON between the
 // processes carries those as base64.
@@ -140,6 +141,93 @@ describe.skipIf(python === undefined)("interop with Debian's python3-boto3", () 
       d: 0.25,
       bin: new Uint8Array([0, 1, 2, 253, 254, 255]),
       bs: new Set([new Uint8Array([1]), new Uint8Array([2, 3])]),
+      ns: new Set([1, -3]),
+      l: ['x', false, null, { k: new Set(['p', 'q']) }],
+    })
+  })
+})
+
+describe.skipIf(aws === undefined)("interop with Debian's aws CLI", () => {
+  let served: ServedEmulator
+  let home: string
+  let ddb: DynamoDbClient
+
+  // Asynchronous: the emulator serves from this very process, so a blocking spawn would deadlock.
+  const cli = async (...args: string[]): Promise<any> => {
+    const child = Bun.spawn([aws!, '--endpoint-url', served.url, '--output', 'json', 'dynamodb', ...args], {
+      env: isolatedAwsEnv(home, {
+        AWS_ACCESS_KEY_ID: served.env.AWS_ACCESS_KEY_ID!,
+        AWS_SECRET_ACCESS_KEY: served.env.AWS_SECRET_ACCESS_KEY!,
+        AWS_DEFAULT_REGION: 'us-east-1',
+      }),
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ])
+    if (code !== 0) throw new Error(`aws dynamodb ${args[0]} exited ${code}: ${stderr}`)
+    return stdout.trim() ? JSON.parse(stdout) : {}
+  }
+
+  beforeAll(async () => {
+    served = await serveEmulator(createEmulator())
+    home = mkdtempSync(join(tmpdir(), 'ddb-awscli-'))
+    ddb = createDynamoDbClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: served.env.AWS_ACCESS_KEY_ID!, secretAccessKey: served.env.AWS_SECRET_ACCESS_KEY! },
+      endpoint: served.url,
+      env: {},
+    })
+    await ddb.createTable({
+      TableName: 'items',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    })
+  })
+
+  afterAll(async () => {
+    await served?.close()
+    if (home) rmSync(home, { recursive: true, force: true })
+  })
+
+  test('what this client writes, aws dynamodb get-item reads back identically', { timeout: 30_000 }, async () => {
+    await ddb.putItem({
+      TableName: 'items',
+      Item: { pk: 'ours', s: 'héllo ✓', n: -42.5, big: 2n ** 80n, t: true, nil: null, bin: new Uint8Array([0, 255]), ss: new Set(['a', 'b']), l: [1, { m: 'x' }] },
+    })
+    const { Item } = await cli('get-item', '--table-name', 'items', '--key', '{"pk":{"S":"ours"}}')
+    expect(Item).toEqual({
+      pk: { S: 'ours' },
+      s: { S: 'héllo ✓' },
+      n: { N: '-42.5' },
+      big: { N: '1208925819614629174706176' },
+      t: { BOOL: true },
+      nil: { NULL: true },
+      bin: { B: 'AP8=' },
+      ss: { SS: ['a', 'b'] },
+      l: { L: [{ N: '1' }, { M: { m: { S: 'x' } } }] },
+    })
+  })
+
+  test('what aws dynamodb put-item writes, this client reads back identically', { timeout: 30_000 }, async () => {
+    await cli('put-item', '--table-name', 'items', '--item', JSON.stringify({
+      pk: { S: 'theirs' },
+      n: { N: '12345678901234567890' },
+      d: { N: '0.25' },
+      bin: { B: 'AAEC/f7/' },
+      ns: { NS: ['1', '-3'] },
+      l: { L: [{ S: 'x' }, { BOOL: false }, { NULL: true }, { M: { k: { SS: ['p', 'q'] } } }] },
+    }))
+    const { Item } = await ddb.getItem({ TableName: 'items', Key: { pk: 'theirs' } })
+    expect(Item).toEqual({
+      pk: 'theirs',
+      n: 12345678901234567890n,
+      d: 0.25,
+      bin: new Uint8Array([0, 1, 2, 253, 254, 255]),
       ns: new Set([1, -3]),
       l: ['x', false, null, { k: new Set(['p', 'q']) }],
     })
