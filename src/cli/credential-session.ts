@@ -8,6 +8,7 @@ import { refreshable, type RefreshableCredentials } from '../credentials/refresh
 import { fromGitHubOidc, fromWebIdentityTokenFile } from '../credentials/web-identity.ts'
 import { loadProfiles, resolveProfileName } from '../config/profiles.ts'
 import type { CredentialProvider, Logger } from '../types.ts'
+import { promptMfaCode } from '../runtime/prompt.ts'
 import { type CredentialFlags, effectiveEnv } from './credential-options.ts'
 import { UsageError } from './output.ts'
 
@@ -71,10 +72,10 @@ export async function openCredentials(
       ...common,
       roleArn,
       ...(flags.externalId ? { externalId: flags.externalId } : {}),
-      source: defaultCredentials({ env, logger, region }),
+      source: defaultCredentials({ env, logger, region, tokenCode: promptMfaCode }),
     })
   } else {
-    source = defaultCredentials({ env, logger, region })
+    source = defaultCredentials({ env, logger, region, tokenCode: promptMfaCode })
   }
   // Until the first credentials arrive, a failed refresh is the command's own error, reported
   // once by main; afterwards, background refresh failures deserve their warning.

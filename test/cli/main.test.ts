@@ -3,14 +3,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pkg from '../../package.json' with { type: 'json' }
-import { type CliWorld, expectNoSecretInStderr, runCli, startWorld } from './harness.ts'
+import { BUN, type CliWorld, expectNoSecretInStderr, MAIN, runCli, startWorld } from './harness.ts'
 
 const KEY = 'AKIAIOSFODNN7EXAMPLE'
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 let world: CliWorld
 
 beforeAll(async () => {
-  world = await startWorld({ baseKeys: [{ accessKeyId: KEY, secretAccessKey: SECRET }] })
+  world = await startWorld({
+    baseKeys: [{ accessKeyId: KEY, secretAccessKey: SECRET }],
+    roles: [{ arn: 'arn:aws:iam::123456789012:role/needs-mfa', mfaTokenCode: '246810' }],
+  })
 })
 afterAll(() => world.close())
 
@@ -209,6 +212,44 @@ test('whoami --profile: role_arn + source_profile from ~/.aws/config, keys from 
   })
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   expect(JSON.parse(stdout).Arn).toBe('arn:aws:sts::123456789012:assumed-role/deploy/from-profile')
+})
+
+describe('a profile with mfa_serial', () => {
+  function mfaHome(): string {
+    const home = join(world.home, 'mfa')
+    mkdirSync(join(home, '.aws'), { recursive: true })
+    writeFileSync(join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`)
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      '[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/needs-mfa\nsource_profile = base\nrole_session_name = with-mfa\nmfa_serial = arn:aws:iam::123456789012:mfa/ada\n',
+    )
+    return home
+  }
+
+  test('without a terminal: exit 2 and a line saying why', async () => {
+    const result = await runCli(['whoami', '--profile', 'mfa'], { env: { ...keyless(), HOME: mfaHome() } })
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toStartWith('stsrefresh: the profile needs an MFA code for arn:aws:iam::123456789012:mfa/ada, but stdin is not a terminal')
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1)
+  })
+
+  test.skipIf(!Bun.which('script'))('on a terminal: prompts on stderr, reads the code, assumes the role', async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal; what we write reaches it as typed input.
+    const command = [BUN, MAIN, 'whoami', '--profile', 'mfa'].map((a) => `'${a}'`).join(' ')
+    const child = Bun.spawn(['script', '-qec', command, '/dev/null'], {
+      env: { ...keyless(), HOME: mfaHome(), TERM: 'dumb' },
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    child.stdin.write('246810\n')
+    await child.stdin.end()
+    const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited])
+    expect(code).toBe(0)
+    expect(stdout).toContain('Enter MFA code for arn:aws:iam::123456789012:mfa/ada: ')
+    expect(stdout).toContain('"Arn": "arn:aws:sts::123456789012:assumed-role/needs-mfa/with-mfa"')
+  }, 30_000)
 })
 
 describe('env --format: exact output for static keys', () => {
