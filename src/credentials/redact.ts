@@ -33,8 +33,8 @@ export function redact(value: unknown, depth = 0): unknown {
 
 /**
  * Untrusted text (a server's error message, a config value) made safe for one line of a log or
- * an error: control characters become `\uXXXX`, so nothing can forge a log line or send a
- * terminal escape sequence.
+ * an error: control characters become `\u001b`-style escapes, so nothing can forge a log line
+ * or send a terminal escape sequence.
  */
 export function printable(text: string): string {
   return text.replace(
