@@ -271,5 +271,5 @@ describe('S3 client against the emulator', () => {
     const obj = await s3.getObject({ Bucket: 'long-upload', Key: 'long.bin' })
     expect(obj.ETag).toBe(out.ETag!)
     expect(Buffer.from(await obj.Body.bytes()).equals(Buffer.from(body))).toBe(true)
-  })
+  }, 60_000) // 60 MiB hashed in pure TypeScript: a liveness guard for a loaded CI machine
 })
