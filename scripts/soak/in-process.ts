@@ -66,6 +66,22 @@ export async function inProcessSoak(options: {
     options.minLifetime + Math.floor(random() * (options.maxLifetime - options.minLifetime + 1))
   const emulator = createEmulator({ clock, lifetimeSeconds: lifetime(), random })
   emulator.faults.setFailureRate('sts', options.failureRate, 'error')
+  // Signing (WebCrypto) runs between a timer firing and the next fetch; on a loaded machine it
+  // can outlast the settle turns, and the clock would jump past a retry that was about to be
+  // sent. Count WebCrypto calls as work in flight too, for the duration of the soak.
+  const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+  const originals = new Map<string, (...args: unknown[]) => Promise<unknown>>()
+  for (const name of ['digest', 'sign', 'importKey']) {
+    const original = subtle[name]!.bind(crypto.subtle)
+    originals.set(name, subtle[name]!)
+    subtle[name] = (...args: unknown[]) => {
+      inflight++
+      return original(...args).finally(() => inflight--)
+    }
+  }
+  const restoreCrypto = (): void => {
+    for (const [name, original] of originals) subtle[name] = original
+  }
   const fetch: FetchLike = async (input, init) => {
     inflight++
     try {
@@ -85,7 +101,16 @@ export async function inProcessSoak(options: {
     { clock, random },
   )
   const lifetimes: number[] = []
+  // The last refresh events, to explain a failure (times relative to the simulated start).
+  const trail: string[] = []
+  const note = (line: string): void => {
+    trail.push(`${new Date(clock.now()).toISOString().slice(11, 23)} ${line}`)
+    if (trail.length > 12) trail.shift()
+  }
+  session.on('error', (event) =>
+    note(`refresh error (${event.reason ?? '?'}): ${String((event.error as Error)?.message ?? event.error).slice(0, 80)}; willRetry ${event.willRetry} in ${event.retryInMs ?? '-'} ms; valid for ${event.credentialsValidForMs ?? '-'} ms`))
   session.on('refresh', (event) => {
+    note(`refresh (${event.reason}): expires ${event.expiration?.toISOString().slice(11, 23)}`)
     if (event.expiration) lifetimes.push(event.expiration.getTime() - clock.now())
     emulator.lifetimeSeconds = lifetime()
   })
@@ -120,6 +145,7 @@ export async function inProcessSoak(options: {
     } catch (error) {
       failures++
       if (errors.length < 10) errors.push(`${what}: ${(error as Error).message}`)
+      if (failures === 1) errors.push(...trail.map((line) => `  trail: ${line}`))
     }
   }
   for (let n = 0; session.state.refreshes - startRefreshes < options.refreshes; n++) {
@@ -141,6 +167,7 @@ export async function inProcessSoak(options: {
     await clock.advance(5_000)
   }
   await session.stop()
+  restoreCrypto()
   const simulatedMs = clock.now() - start
   const mean = lifetimes.reduce((sum, ms) => sum + ms, 0) / Math.max(1, lifetimes.length)
   const stats = emulator.stats()

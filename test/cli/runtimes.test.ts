@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createEmulator, type Emulator, type ServedEmulator, serveEmulator } from '../../src/emulator/index.ts'
+import { run as spawnRun } from '../helpers/spawn.ts'
 import { removeDirs, tempDir } from './harness.ts'
 
 const ROOT = join(import.meta.dir, '../..')
@@ -28,15 +29,8 @@ afterAll(async () => {
   removeDirs(...dirs)
 })
 
-async function run(cmd: string[], options: { cwd?: string; env: Record<string, string> }) {
-  const child = Bun.spawn(cmd, { cwd: options.cwd ?? ROOT, env: options.env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ])
-  return { code, stdout, stderr }
-}
+const run = (cmd: string[], options: { cwd?: string; env: Record<string, string> }) =>
+  spawnRun(cmd, { env: options.env, cwd: options.cwd ?? ROOT })
 
 function awsEnv(home: string): Record<string, string> {
   return {

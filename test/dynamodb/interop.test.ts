@@ -14,6 +14,7 @@ import { unmarshall } from '../../src/dynamodb/marshall.ts'
 import { createEmulator } from '../../src/emulator/emulator.ts'
 import { serveEmulator } from '../../src/emulator/index.ts'
 import type { ServedEmulator } from '../../src/emulator/index.ts'
+import { run } from '../helpers/spawn.ts'
 import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
 const python = debianBoto3Python()
@@ -154,20 +155,13 @@ describe.skipIf(aws === undefined)("interop with Debian's aws CLI", () => {
 
   // Asynchronous: the emulator serves from this very process, so a blocking spawn would deadlock.
   const cli = async (...args: string[]): Promise<any> => {
-    const child = Bun.spawn([aws!, '--endpoint-url', served.url, '--output', 'json', 'dynamodb', ...args], {
+    const { stdout, stderr, code } = await run([aws!, '--endpoint-url', served.url, '--output', 'json', 'dynamodb', ...args], {
       env: isolatedAwsEnv(home, {
         AWS_ACCESS_KEY_ID: served.env.AWS_ACCESS_KEY_ID!,
         AWS_SECRET_ACCESS_KEY: served.env.AWS_SECRET_ACCESS_KEY!,
         AWS_DEFAULT_REGION: 'us-east-1',
       }),
-      stdout: 'pipe',
-      stderr: 'pipe',
     })
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ])
     if (code !== 0) throw new Error(`aws dynamodb ${args[0]} exited ${code}: ${stderr}`)
     return stdout.trim() ? JSON.parse(stdout) : {}
   }

@@ -14,26 +14,12 @@ import {
   type ServedEmulator,
   serveEmulator,
 } from '../../src/emulator/index.ts'
+import { type Run, run as spawnRun } from '../helpers/spawn.ts'
 import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
 const ROLE = 'arn:aws:iam::123456789012:role/interop'
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-// Async spawn: the emulator answers from this same event loop, so a blocking spawn would deadlock.
-async function run(cmd: string[], env: Record<string, string>): Promise<Run> {
-  const child = Bun.spawn(cmd, { env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ])
-  return { code, stdout, stderr }
-}
+const run = (cmd: string[], env: Record<string, string>): Promise<Run> => spawnRun(cmd, { env })
 
 interface Fixture {
   readonly clock: ManualClock

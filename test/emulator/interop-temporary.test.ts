@@ -10,24 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createManualClock, type ManualClock } from '../../src/clock.ts'
 import { createEmulator, type Emulator, type ServedEmulator, serveEmulator } from '../../src/emulator/index.ts'
+import { type Run, run as spawnRun } from '../helpers/spawn.ts'
 import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-// Async spawn: the emulator answers from this same event loop, so a blocking spawn would deadlock.
-async function run(cmd: string[], env: Record<string, string>): Promise<Run> {
-  const child = Bun.spawn(cmd, { env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ])
-  return { code, stdout, stderr }
-}
+const run = (cmd: string[], env: Record<string, string>): Promise<Run> => spawnRun(cmd, { env })
 
 interface Fixture {
   readonly clock: ManualClock
