@@ -4,45 +4,15 @@
  * a failed condition, and an unknown table.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createEmulator } from '../../src/emulator/emulator.ts'
-import { type ServedEmulator, serveEmulator } from '../../src/emulator/index.ts'
-import { debianAwsCli, isolatedAwsEnv } from '../helpers/tools.ts'
+import { type AwsCliWorld, startAwsCliWorld } from '../helpers/aws-cli-world.ts'
+import type { Run } from '../helpers/spawn.ts'
+import { debianAwsCli } from '../helpers/tools.ts'
 
 const aws = debianAwsCli()
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
 describe.skipIf(!aws)("DynamoDB with Debian's AWS CLI", () => {
-  let served: ServedEmulator
-  let home: string
-  let env: Record<string, string>
-
-  // Asynchronous spawn: the emulator serves from this same event loop.
-  const run = (...args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(aws as string, [
-        'dynamodb',
-        ...args,
-        '--endpoint-url',
-        served.url,
-        '--output',
-        'json',
-      ], { env })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk) => (stdout += chunk))
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      child.on('error', reject)
-      child.on('close', (code) => resolve({ code, stdout, stderr }))
-    })
+  let world: AwsCliWorld
+  const run = (...args: string[]): Promise<Run> => world.aws('dynamodb', ...args)
   const ok = async (...args: string[]): Promise<any> => {
     const result = await run(...args)
     if (result.code !== 0) {
@@ -52,21 +22,10 @@ describe.skipIf(!aws)("DynamoDB with Debian's AWS CLI", () => {
   }
 
   beforeAll(async () => {
-    const emulator = createEmulator()
-    served = await serveEmulator(emulator, { port: 0 })
-    home = mkdtempSync(join(tmpdir(), 'stsrefresh-ddb-cli-'))
-    env = isolatedAwsEnv(home, {
-      AWS_ACCESS_KEY_ID: emulator.baseCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emulator.baseCredentials.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_MAX_ATTEMPTS: '1',
-    })
+    world = await startAwsCliWorld(aws!, 'stsrefresh-ddb-cli-')
   })
 
-  afterAll(async () => {
-    await served?.close()
-    if (home) rmSync(home, { recursive: true, force: true })
-  })
+  afterAll(() => world?.close())
 
   test('create-table, put-item, get-item, query, update-item', async () => {
     const created = await ok(

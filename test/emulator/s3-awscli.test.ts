@@ -4,13 +4,11 @@
  * `aws s3 cp`, which switches to multipart (8 MiB parts) above 8 MiB and downloads in ranges.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createEmulator } from '../../src/emulator/emulator.ts'
-import { serveEmulator, type ServedEmulator } from '../../src/emulator/index.ts'
-import { debianAwsCli, isolatedAwsEnv } from '../helpers/tools.ts'
+import { type AwsCliWorld, startAwsCliWorld } from '../helpers/aws-cli-world.ts'
+import type { Run } from '../helpers/spawn.ts'
+import { debianAwsCli } from '../helpers/tools.ts'
 import { bytes, nodeMd5 } from './s3-helpers.ts'
 
 const aws = debianAwsCli()
@@ -18,28 +16,10 @@ const MIB = 1024 * 1024
 // Each CLI run starts Python and botocore (about half a second), so tests get a generous timeout.
 const TIMEOUT = 120_000
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
 describe.skipIf(!aws)("S3 with Debian's AWS CLI", () => {
-  let served: ServedEmulator
+  let world: AwsCliWorld
   let home: string
-  let env: Record<string, string>
-
-  // Asynchronous spawn: the emulator serves from this same event loop.
-  const run = (...args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(aws as string, [...args, '--endpoint-url', served.url, '--output', 'json'], { env })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk) => (stdout += chunk))
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      child.on('error', reject)
-      child.on('close', (code) => resolve({ code, stdout, stderr }))
-    })
+  const run = (...args: string[]): Promise<Run> => world.aws(...args)
   const ok = async (...args: string[]): Promise<string> => {
     const result = await run(...args)
     if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
@@ -47,21 +27,11 @@ describe.skipIf(!aws)("S3 with Debian's AWS CLI", () => {
   }
 
   beforeAll(async () => {
-    const emulator = createEmulator()
-    served = await serveEmulator(emulator, { port: 0 })
-    home = mkdtempSync(join(tmpdir(), 'stsrefresh-s3-cli-'))
-    env = isolatedAwsEnv(home, {
-      AWS_ACCESS_KEY_ID: emulator.baseCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emulator.baseCredentials.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_MAX_ATTEMPTS: '1',
-    })
+    world = await startAwsCliWorld(aws!, 'stsrefresh-s3-cli-')
+    home = world.home
   })
 
-  afterAll(async () => {
-    await served?.close()
-    if (home) rmSync(home, { recursive: true, force: true })
-  }, TIMEOUT)
+  afterAll(() => world?.close(), TIMEOUT)
 
   test('s3api create-bucket, put-object, get-object, head-object byte-exact with metadata', async () => {
     const created = JSON.parse(await ok('s3api', 'create-bucket', '--bucket', 'cli-bucket'))
