@@ -100,6 +100,17 @@ function notAuthorized(
   )
 }
 
+/** A role's MaxSessionDuration (default 12 h) caps DurationSeconds for every way to assume it. */
+function checkMaxSessionDuration(role: EmulatorRole, duration: number | undefined): void {
+  if (duration !== undefined && duration > (role.maxSessionDuration ?? 43200)) {
+    throw new EmulatorFault(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      400,
+    )
+  }
+}
+
 /** The STS service module. */
 export function createStsService(options: StsServiceOptions): ServiceModule {
   const { keys, oidc } = options
@@ -239,13 +250,7 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
         400,
       )
     }
-    if (duration !== undefined && duration > (role.maxSessionDuration ?? 43200)) {
-      throw new EmulatorFault(
-        'ValidationError',
-        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-        400,
-      )
-    }
+    checkMaxSessionDuration(role, duration)
     if (role.externalId !== undefined && externalId !== role.externalId) {
       throw notAuthorized(caller, 'AssumeRole', roleArn!)
     }
@@ -307,13 +312,7 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
         403,
       )
     }
-    if (duration !== undefined && duration > (role.maxSessionDuration ?? 43200)) {
-      throw new EmulatorFault(
-        'ValidationError',
-        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-        400,
-      )
-    }
+    checkMaxSessionDuration(role, duration)
     const { record, expiration } = issue(roleArn!, sessionName!, duration, req.now, undefined)
     const host = verified.issuer.replace(/^https:\/\//, '')
     return {
