@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url'
 import { createDynamoDbClient } from '../src/dynamodb/index.ts'
 import { createEmulator, serveEmulator } from '../src/emulator/index.ts'
 import { createS3Client } from '../src/s3/index.ts'
-import { inProcessSoak, seeded } from './soak/in-process.ts'
+import { seededRandom } from '../src/random.ts'
+import { inProcessSoak } from './soak/in-process.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROLE = 'arn:aws:iam::123456789012:role/soak'
@@ -145,7 +146,7 @@ function children(): { name: string; argv: string[] }[] {
 }
 
 async function execSoak(options: Options): Promise<boolean> {
-  const random = seeded(options.seed)
+  const random = seededRandom(options.seed)
   const lifetime = (): number =>
     MIN_LIFETIME + Math.floor(random() * (MAX_LIFETIME - MIN_LIFETIME + 1))
   const emulator = createEmulator({ lifetimeSeconds: lifetime(), random })

@@ -4,6 +4,7 @@
  * credentials with 10 % of STS calls failing run in seconds. Work runs every few simulated
  * seconds until the session has refreshed at least `refreshes` times.
  */
+import { seededRandom } from '../../src/random.ts'
 import { createManualClock } from '../../src/clock.ts'
 import { fromAssumeRole } from '../../src/credentials/assume-role.ts'
 import { refreshable } from '../../src/credentials/refreshable.ts'
@@ -27,17 +28,6 @@ export interface InProcessReport {
   readonly ideal: number
 }
 
-/** mulberry32: a small seeded PRNG, so a soak run can be repeated exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Run the in-process soak. */
 export async function inProcessSoak(options: {
@@ -47,7 +37,7 @@ export async function inProcessSoak(options: {
   readonly minLifetime: number
   readonly maxLifetime: number
 }): Promise<InProcessReport> {
-  const random = seeded(options.seed)
+  const random = seededRandom(options.seed)
   let inflight = 0
   const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve))
   // Never let simulated time run ahead of work really in progress (see test/faults/fixture.ts).

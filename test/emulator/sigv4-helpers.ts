@@ -2,6 +2,7 @@
  * Signing helpers for the emulator's tests: two independent signers (aws4fetch and
  * `@smithy/signature-v4`), a seeded random generator, and a small STS caller.
  */
+export { seededRandom as seeded } from '../../src/random.ts'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { AwsV4Signer } from 'aws4fetch'
@@ -30,17 +31,6 @@ export class Sha256 {
   }
 }
 
-/** mulberry32: a tiny seeded PRNG so generated cases are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** AWS/smithy URI escaping (RFC 3986 unreserved kept). */
 export function escapeUri(value: string): string {

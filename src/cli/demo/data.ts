@@ -4,6 +4,7 @@
  * streamed from a database.
  */
 import { createHash } from 'node:crypto'
+import { seededRandom } from '../../random.ts'
 
 /** One order, as stored in S3 (`orders/000042.json`). */
 export interface OrderRecord {
@@ -14,17 +15,6 @@ export interface OrderRecord {
   readonly createdAt: string
 }
 
-/** A small seeded PRNG (mulberry32), so every run migrates the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const CUSTOMERS = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne', 'wonka']
 
