@@ -6,7 +6,7 @@
  */
 import type { Command } from 'cac'
 import process from 'node:process'
-import { UsageError } from './output.ts'
+import { UsageError } from './usage-error.ts'
 
 /** Parsed credential flags. */
 export interface CredentialFlags {
@@ -23,6 +23,9 @@ export interface CredentialFlags {
   readonly verbose: boolean
 }
 
+/** The defaults cac fills in; the credential-process fast path applies the same ones. */
+export const CREDENTIAL_FLAG_DEFAULTS = { duration: 3600, audience: 'sts.amazonaws.com' } as const
+
 /** Register the shared credential options on a command. */
 export function addCredentialOptions(command: Command): Command {
   return command
@@ -30,10 +33,10 @@ export function addCredentialOptions(command: Command): Command {
     .option('--role-arn <arn>', 'Role to assume; the default chain supplies the credentials to assume it (AWS_ROLE_ARN)')
     .option('--role-session-name <name>', 'Session name for the assumed role (AWS_ROLE_SESSION_NAME)')
     .option('--external-id <id>', 'External ID the role requires')
-    .option('--duration <seconds>', 'Lifetime to request for each credential, 900-43200', { default: 3600 })
+    .option('--duration <seconds>', 'Lifetime to request for each credential, 900-43200', { default: CREDENTIAL_FLAG_DEFAULTS.duration })
     .option('--web-identity-token-file <file>', 'Assume --role-arn with this OIDC token file (AWS_WEB_IDENTITY_TOKEN_FILE)')
     .option('--github-oidc', 'Assume --role-arn with a fresh GitHub Actions OIDC token at every refresh')
-    .option('--audience <aud>', 'Audience of the GitHub OIDC token', { default: 'sts.amazonaws.com' })
+    .option('--audience <aud>', 'Audience of the GitHub OIDC token', { default: CREDENTIAL_FLAG_DEFAULTS.audience })
     .option('--region <region>', 'AWS region (AWS_REGION, AWS_DEFAULT_REGION)')
     .option('--endpoint-url <url>', 'Endpoint for every AWS service, e.g. the emulator (AWS_ENDPOINT_URL)')
     .option('--verbose', 'Debug lines on stderr (secrets are always redacted)')

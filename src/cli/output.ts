@@ -2,20 +2,29 @@
  * Where things are printed: data on stdout, diagnostics on stderr. Errors become one clear line
  * and a fixed exit code; stack traces only with `--verbose` and only for unexpected errors.
  */
-import process from 'node:process'
 import { redact } from '../credentials/redact.ts'
 import { isAwsServiceError, isConfigError, isCredentialsError } from '../errors.ts'
 import type { LogFields, Logger } from '../types.ts'
 import { ExitCode, type ExitCodeValue } from './exit-codes.ts'
+import { UsageError } from './usage-error.ts'
+
+const withoutNewline = (text: string): string => (text.endsWith('\n') ? text.slice(0, -1) : text)
+
+// Lines go through console.log/console.error, not process.stdout/stderr.write: in a compiled
+// Bun binary the first touch of process.stdout builds a Node stream and costs ~10 ms, twice the
+// whole run of an empty program, which a credential_process pays on every AWS CLI call
+// (scripts/bench/README.md, Findings 10). One string argument is printed verbatim (no `%`
+// formatting) by Bun, Node and Deno alike, and on Node console.log writes through process.stdout,
+// so the order with streamed output (s3 cp to `-`) is kept.
 
 /** Write data to stdout. */
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  console.log(withoutNewline(text))
 }
 
 /** Write a diagnostic line to stderr. */
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
+  console.error(withoutNewline(text))
 }
 
 function line(level: string, message: string, fields?: LogFields): string {
@@ -33,10 +42,7 @@ export function createCliLogger(verbose: boolean): Logger {
   }
 }
 
-/** A user-facing usage mistake (bad flag, missing argument): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
+export { UsageError }
 
 /**
  * The configuration mistake behind an error, if any: a session wraps its source's failure (a

@@ -9,7 +9,7 @@
  * - `GET|PATCH /_emulator/settings` (`{dynamodbUnprocessedPerBatch?, lifetimeSeconds?}`)
  * - `POST /_emulator/forget-temporary-credentials`
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { EmulatorSettings } from './context.ts'
 import { type EmulatorFaults, FAULT_KINDS } from './faults.ts'
 import type { StatsRecorder } from './stats.ts'
@@ -25,16 +25,19 @@ export interface AdminDeps {
   readonly info: Readonly<Record<string, unknown>>
 }
 
-const kind = z.enum(FAULT_KINDS as [string, ...string[]]).optional()
+// zod/mini, as everywhere else (classic zod would add ~40 KB to the binary for these schemas);
+// it has no default messages, so every schema and check says its own.
+const kind = z.optional(z.enum(FAULT_KINDS as [string, ...string[]], { error: `kind must be one of ${FAULT_KINDS.join(', ')}` }))
+const target = z.string({ error: 'target must be a string' }).check(z.minLength(1, { error: 'target must not be empty' }))
 const faultInput = z.union([
-  z.strictObject({ target: z.string().min(1), kind, count: z.number().int().min(1) }),
-  z.strictObject({ target: z.string().min(1), kind, rate: z.number().min(0).max(1) }),
-  z.strictObject({ target: z.string().min(1).optional(), latencyMs: z.number().min(0) }),
-])
+  z.strictObject({ target, kind, count: z.int({ error: 'count must be a whole number' }).check(z.minimum(1, { error: 'count must be at least 1' })) }),
+  z.strictObject({ target, kind, rate: z.number({ error: 'rate must be a number' }).check(z.minimum(0, { error: 'rate must be at least 0' }), z.maximum(1, { error: 'rate must be at most 1' })) }),
+  z.strictObject({ target: z.optional(target), latencyMs: z.number({ error: 'latencyMs must be a number' }).check(z.minimum(0, { error: 'latencyMs must be at least 0' })) }),
+], { error: 'expected {target, kind?, count}, {target, kind?, rate} or {target?, latencyMs}' })
 const settingsInput = z.strictObject({
-  dynamodbUnprocessedPerBatch: z.number().int().min(0).optional(),
-  lifetimeSeconds: z.number().int().min(1).nullable().optional(),
-})
+  dynamodbUnprocessedPerBatch: z.optional(z.int({ error: 'must be a whole number' }).check(z.minimum(0, { error: 'must be at least 0' }))),
+  lifetimeSeconds: z.optional(z.nullable(z.int({ error: 'must be a whole number or null' }).check(z.minimum(1, { error: 'must be at least 1' })))),
+}, { error: 'expected {dynamodbUnprocessedPerBatch?, lifetimeSeconds?}' })
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
@@ -43,7 +46,7 @@ function json(body: unknown, status = 200): Response {
   })
 }
 
-async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
+async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T | Response> {
   let value: unknown
   try {
     value = JSON.parse(await request.text())

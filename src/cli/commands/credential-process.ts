@@ -5,35 +5,11 @@
 import type { CAC } from 'cac'
 import process from 'node:process'
 import { maskKey } from '../../credentials/redact.ts'
-import { cacheKey, defaultCacheDir, openCredentialCache, type CachedEntry } from '../../runtime/credential-cache.ts'
+import { defaultCacheDir, openCredentialCache } from '../../runtime/credential-cache.ts'
 import type { Credentials } from '../../types.ts'
 import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
 import { createCliLogger, out } from '../output.ts'
-
-// botocore treats credentials with under 15 minutes left as due for refresh (its advisory
-// window) and would run us again on every call; so reuse cached ones only while they have
-// comfortably more, or half their life when they are short-lived anyway.
-const BOTOCORE_ADVISORY_MS = 15 * 60_000
-const MARGIN_MS = 60_000
-
-function reusable(entry: CachedEntry, now: number): boolean {
-  const expires = entry.credentials.expiration?.getTime()
-  if (expires === undefined) return false
-  const lifetime = entry.issued ? expires - entry.issued.getTime() : Number.POSITIVE_INFINITY
-  const needed = Math.min(BOTOCORE_ADVISORY_MS + MARGIN_MS, lifetime / 2)
-  return expires - now > needed
-}
-
-/** The credential_process JSON: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html */
-export function formatCredentialProcess(credentials: Credentials): string {
-  return JSON.stringify({
-    Version: 1,
-    AccessKeyId: credentials.accessKeyId,
-    SecretAccessKey: credentials.secretAccessKey,
-    ...(credentials.sessionToken ? { SessionToken: credentials.sessionToken } : {}),
-    ...(credentials.expiration ? { Expiration: credentials.expiration.toISOString() } : {}),
-  })
-}
+import { credentialProcessKey, formatCredentialProcess, reusable } from '../process-credentials.ts'
 
 /** Register `credential-process`. */
 export function registerCredentialProcess(cli: CAC): void {
@@ -48,11 +24,7 @@ export function registerCredentialProcess(cli: CAC): void {
       const flags = parseCredentialFlags(raw)
       const logger = createCliLogger(flags.verbose)
       const env = effectiveEnv(flags)
-      const { verbose: _verbose, ...configuration } = flags
-      const key = await cacheKey({
-        configuration,
-        env: ['AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'].map((name) => env[name] ?? null),
-      })
+      const key = await credentialProcessKey(flags, env)
       const cache = raw.cache === false ? undefined : await openCredentialCache(defaultCacheDir(env), (m) => logger.debug(m))
       const cached = await cache?.read(key)
       if (cached && reusable(cached, Date.now())) {

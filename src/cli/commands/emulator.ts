@@ -6,7 +6,7 @@
 import type { CAC, Command } from 'cac'
 import process from 'node:process'
 import { untilStopped } from '../../runtime/signals.ts'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import {
   createEmulator,
   type EmulatorOptions,
@@ -57,16 +57,23 @@ function faultSpec(
   return { target: m[1]!, amount: Number(m[2]), ...(kind ? { kind: kind as FaultKind } : {}) }
 }
 
+// zod/mini has no default messages (its English locale is not loaded): every check says its own.
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: 'must be a number' }).check(
+    z.int({ error: 'must be a whole number' }),
+    z.minimum(min, { error: `must be at least ${min}` }),
+    z.maximum(max, { error: `must be at most ${max}` }),
+  )
+const matching = (pattern: RegExp, message: string) => z.optional(z.string().check(z.regex(pattern, message)))
 const flagsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
-  lifetime: z.coerce.number().int().min(1).optional(),
-  accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits').optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must look like us-east-1').optional(),
-  accessKeyId: z.string().regex(/^AKIA[A-Z2-7]{16}$/, 'must be AKIA followed by 16 of A-Z and 2-7')
-    .optional(),
-  secretAccessKey: z.string().min(16).optional(),
-  latency: z.coerce.number().int().min(0).optional(),
-  maxHang: z.coerce.number().int().min(1).optional(),
+  port: wholeNumber(0, 65535),
+  lifetime: z.optional(wholeNumber(1)),
+  accountId: matching(/^\d{12}$/, 'must be 12 digits'),
+  region: matching(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must look like us-east-1'),
+  accessKeyId: matching(/^AKIA[A-Z2-7]{16}$/, 'must be AKIA followed by 16 of A-Z and 2-7'),
+  secretAccessKey: z.optional(z.string().check(z.minLength(16, { error: 'must be at least 16 characters' }))),
+  latency: z.optional(wholeNumber(0)),
+  maxHang: z.optional(wholeNumber(1)),
 })
 
 const flagNames: Record<string, string> = {
@@ -91,7 +98,9 @@ export function parseEmulatorFlags(raw: Record<string, unknown>): EmulatorFlags 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const key = String(issue.path[0] ?? '')
-    throw new UsageError(`${flagNames[key] ?? key} ${issue.message} (got ${String(picked[key])})`)
+    // Never echo a secret key back.
+    const got = key === 'secretAccessKey' ? '' : ` (got ${String(picked[key])})`
+    throw new UsageError(`${flagNames[key] ?? key} ${issue.message}${got}`)
   }
   if ((parsed.data.accessKeyId === undefined) !== (parsed.data.secretAccessKey === undefined)) {
     throw new UsageError(

@@ -1,0 +1,47 @@
+/**
+ * What both `credential-process` paths share: the cache key of a configuration, when cached
+ * credentials may be reused, and the output format. The full command (commands/credential-process.ts)
+ * and the start-up fast path (cached-credential-process.ts) must agree on all three, or a cache
+ * written by one would be missed or misjudged by the other.
+ */
+import { cacheKey, type CachedEntry } from '../runtime/credential-cache-file.ts'
+import type { Credentials } from '../types.ts'
+import type { CredentialFlags } from './credential-options.ts'
+
+// botocore treats credentials with under 15 minutes left as due for refresh (its advisory
+// window) and would run us again on every call; so reuse cached ones only while they have
+// comfortably more, or half their life when they are short-lived anyway.
+const BOTOCORE_ADVISORY_MS = 15 * 60_000
+const MARGIN_MS = 60_000
+
+/** Whether a cached entry has enough life left to hand out at `now`. */
+export function reusable(entry: CachedEntry, now: number): boolean {
+  const expires = entry.credentials.expiration?.getTime()
+  if (expires === undefined) return false
+  const lifetime = entry.issued ? expires - entry.issued.getTime() : Number.POSITIVE_INFINITY
+  const needed = Math.min(BOTOCORE_ADVISORY_MS + MARGIN_MS, lifetime / 2)
+  return expires - now > needed
+}
+
+// The variables that change which credentials a configuration yields.
+const KEYED_ENV = [
+  'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS',
+  'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
+] as const
+
+/** The cache key of validated flags in the environment the sources would see. */
+export function credentialProcessKey(flags: CredentialFlags, env: Record<string, string | undefined>): Promise<string> {
+  const { verbose: _verbose, ...configuration } = flags
+  return cacheKey({ configuration, env: KEYED_ENV.map((name) => env[name] ?? null) })
+}
+
+/** The credential_process JSON: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html */
+export function formatCredentialProcess(credentials: Credentials): string {
+  return JSON.stringify({
+    Version: 1,
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? { SessionToken: credentials.sessionToken } : {}),
+    ...(credentials.expiration ? { Expiration: credentials.expiration.toISOString() } : {}),
+  })
+}
