@@ -89,9 +89,6 @@ export interface AwsClient {
 /** The default clock of every client (see {@link defaultClock}). */
 export const sharedClock: SkewCorrectedClock = defaultClock
 
-/** The presigned URL limit: SigV4 query auth allows at most 7 days. */
-const MAX_PRESIGN_SECONDS = 604_800
-
 type Outcome =
   | { readonly response: Response }
   | { readonly error: AwsServiceError; readonly retryAfterMs?: number | undefined }
@@ -103,7 +100,8 @@ function localTime(clock: Clock): number {
   return clock.now() - (typeof offset === 'number' ? offset : 0)
 }
 
-function buildUrl(endpoint: URL, path: string | undefined, query: AwsCall['query']): URL {
+/** The request URL: the endpoint's path, then `path`, then the encoded query. */
+export function buildUrl(endpoint: URL, path: string | undefined, query: AwsCall['query']): URL {
   const basePath = endpoint.pathname.replace(/\/+$/, '')
   const rest = path === undefined || path === '' ? '/' : path.startsWith('/') ? path : `/${path}`
   const search = Object.entries(query ?? {})
@@ -290,33 +288,12 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
     }
   }
 
-  const presign = async (
-    call: AwsCall & { readonly expiresInSeconds: number },
-  ): Promise<string> => {
-    const expires = call.expiresInSeconds
-    if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_SECONDS) {
-      throw new ConfigError(
-        `expiresInSeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS} (7 days), ` +
-          `got ${expires}`,
-        { key: 'expiresInSeconds' },
-      )
-    }
-    const creds = await source.get(call.signal ? { signal: call.signal } : {})
-    const url = buildUrl(endpoint, call.path, { ...call.query, 'X-Amz-Expires': String(expires) })
-    const signed = await signRequest({
-      method: call.method ?? 'GET',
-      url,
-      headers: new Headers(call.headers),
-      body: undefined,
-      credentials: creds,
-      service: config.service,
-      region: config.region,
-      nowMs: clock.now(),
-      keyCache,
-      signQuery: true,
-    })
-    return signed.url.toString()
-  }
+  // Presigning is rare (S3 presign only): its code loads on first use.
+  const presign: AwsClient['presign'] = async (call) =>
+    (await import('./presign.ts')).presignUrl(
+      { endpoint, source, clock, keyCache, service: config.service, region: config.region },
+      call,
+    )
 
   return { config, send, presign }
 }

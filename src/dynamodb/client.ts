@@ -11,7 +11,6 @@ import { resolveEndpoint, resolveRegion } from '../aws/endpoints.ts'
 import { AwsServiceError, ConfigError } from '../errors.ts'
 import { getPlatform } from '../platform.ts'
 import type { FetchLike } from '../types.ts'
-import { batchGet, batchWrite } from './batch.ts'
 import type { BatchContext } from './batch.ts'
 import type { DynamoDbCallOptions, DynamoDbClient, DynamoDbClientOptions } from './client-types.ts'
 import {
@@ -196,12 +195,14 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDbCl
     async batchGetItem(input, call) {
       const conv = conversion(call)
       const wire = inputToWire('BatchGetItem', input, conv) as Wire
-      const output = await batchGet(batchContext(call), wire)
+      // The batch loops (chunking, backoff, BatchIncompleteError) load on first use.
+      const output = await (await import('./batch.ts')).batchGet(batchContext(call), wire)
       return outputFromWire('BatchGetItem', output, conv) as BatchGetItemOutput
     },
     async batchWriteItem(input, call) {
       const conv = conversion(call)
       const wire = inputToWire('BatchWriteItem', input, conv) as Wire
+      const { batchWrite } = await import('./batch.ts')
       return (await batchWrite(batchContext(call), wire)) as BatchWriteItemOutput
     },
     transactWriteItems: (input, call) => send('TransactWriteItems', input, call),

@@ -11,8 +11,9 @@ export type {
   DynamoDbClientOptions,
   DynamoDbServiceError,
 } from './client.ts'
-export { BatchIncompleteError, isBatchIncompleteError } from './batch.ts'
-export type { BatchIncompleteErrorOptions, BatchRetryOptions } from './batch.ts'
+export { BatchIncompleteError, isBatchIncompleteError } from './batch-error.ts'
+export type { BatchIncompleteErrorOptions } from './batch-error.ts'
+export type { BatchRetryOptions } from './batch.ts'
 export { marshall, marshallValue, unmarshall, unmarshallValue } from './marshall.ts'
 export { isNumberValue, NumberValue } from './numbers.ts'
 export type {

@@ -3,8 +3,9 @@
  * paginator. Wire formats from the Amazon S3 API Reference.
  */
 import { AwsServiceError } from '../errors.ts'
-import { readXml } from './context.ts'
+import { readXml } from './documents.ts'
 import type { S3Context } from './context.ts'
+import { compact } from './headers.ts'
 import { signalOf } from './objects.ts'
 import type {
   BucketInput,
@@ -14,7 +15,7 @@ import type {
   ListObjectsV2Input,
   ListObjectsV2Output,
 } from './types.ts'
-import { compact, createBucketXml, readListObjectsV2 } from './xml.ts'
+import { createBucketXml, readListObjectsV2 } from './xml.ts'
 
 /**
  * Create a bucket. Outside us-east-1 the client's region goes in as the LocationConstraint

@@ -3,32 +3,9 @@
  * the signed request layer, so each attempt is signed with the credentials current at that
  * moment, retried, and refreshed-and-retried on ExpiredToken.
  */
-import { ConfigError } from '../errors.ts'
-import { targetUrl } from './addressing.ts'
-import {
-  createBucket,
-  deleteBucket,
-  headBucket,
-  listObjectsV2,
-  paginateListObjectsV2,
-} from './buckets.ts'
 import { createS3Context } from './context.ts'
-import type { S3ClientOptions, S3Context } from './context.ts'
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  createMultipartUpload,
-  listParts,
-  uploadPart,
-} from './multipart.ts'
-import {
-  copyObject,
-  deleteObject,
-  deleteObjects,
-  getObject,
-  headObject,
-  putObject,
-} from './objects.ts'
+import type { S3ClientOptions } from './context.ts'
+import * as ops from './operations.ts'
 import type {
   AbortMultipartUploadInput,
   BucketInput,
@@ -61,7 +38,6 @@ import type {
   UploadPartInput,
   UploadPartOutput,
 } from './types.ts'
-import { managedUpload } from './upload.ts'
 
 /** An S3 client: AWS operation names in camelCase, SDK v3 input and output shapes. */
 export interface S3Client {
@@ -98,31 +74,6 @@ export interface S3Client {
   presign(input: PresignInput): Promise<string>
 }
 
-// SigV4 query signing allows at most 7 days (S3 API Reference, "Authenticating Requests: Using
-// Query Parameters": X-Amz-Expires 1 to 604800); 900 s is the SDK's getSignedUrl default.
-const MAX_PRESIGN_SECONDS = 604_800
-const DEFAULT_PRESIGN_SECONDS = 900
-
-async function presign(context: S3Context, input: PresignInput): Promise<string> {
-  const expiresIn = input.expiresIn ?? DEFAULT_PRESIGN_SECONDS
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
-    throw new ConfigError(
-      `S3 presign: expiresIn ${expiresIn} must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS} (7 days)`,
-      { key: 'expiresIn' },
-    )
-  }
-  if (input.method !== 'GET' && input.method !== 'PUT') {
-    throw new ConfigError(`S3 presign: method '${String(input.method)}' must be GET or PUT`, {
-      key: 'method',
-    })
-  }
-  return context.presign(context.target(input.Bucket, input.Key), {
-    operation: input.method === 'GET' ? 'GetObject' : 'PutObject',
-    method: input.method,
-    expiresInSeconds: expiresIn,
-  })
-}
-
 /**
  * Create an S3 client. Addressing is virtual-hosted on AWS
  * (`https://<bucket>.s3.<region>.amazonaws.com/<key>`) for DNS-compatible bucket names, and path
@@ -144,28 +95,25 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     region: context.region,
     endpoint: context.endpoint,
     pathStyle: context.pathStyle,
-    putObject: (input) => putObject(context, input),
-    getObject: (input) => getObject(context, input),
-    headObject: (input) => headObject(context, input),
-    deleteObject: (input) => deleteObject(context, input),
-    deleteObjects: (input) => deleteObjects(context, input),
-    copyObject: (input) => copyObject(context, input),
-    listObjectsV2: (input) => listObjectsV2(context, input),
-    paginateListObjectsV2: (input) => paginateListObjectsV2(context, input),
-    createBucket: (input) => createBucket(context, input),
-    deleteBucket: (input) => deleteBucket(context, input),
-    headBucket: (input) => headBucket(context, input),
-    createMultipartUpload: (input) => createMultipartUpload(context, input),
-    uploadPart: (input) => uploadPart(context, input),
-    completeMultipartUpload: (input) => completeMultipartUpload(context, input),
-    abortMultipartUpload: (input) => abortMultipartUpload(context, input),
-    listParts: (input) => listParts(context, input),
-    upload: (input) =>
-      managedUpload(client, input, {
-        location: (bucket, key) => targetUrl(context.target(bucket, key)),
-        logger: context.logger,
-      }),
-    presign: (input) => presign(context, input),
+    putObject: (input) => ops.putObject(context, input),
+    getObject: (input) => ops.getObject(context, input),
+    headObject: (input) => ops.headObject(context, input),
+    deleteObject: (input) => ops.deleteObject(context, input),
+    deleteObjects: (input) => ops.deleteObjects(context, input),
+    copyObject: (input) => ops.copyObject(context, input),
+    listObjectsV2: (input) => ops.listObjectsV2(context, input),
+    paginateListObjectsV2: (input) => ops.paginateListObjectsV2(context, input),
+    createBucket: (input) => ops.createBucket(context, input),
+    deleteBucket: (input) => ops.deleteBucket(context, input),
+    headBucket: (input) => ops.headBucket(context, input),
+    createMultipartUpload: (input) => ops.createMultipartUpload(context, input),
+    uploadPart: (input) => ops.uploadPart(context, input),
+    completeMultipartUpload: (input) => ops.completeMultipartUpload(context, input),
+    abortMultipartUpload: (input) => ops.abortMultipartUpload(context, input),
+    listParts: (input) => ops.listParts(context, input),
+    // Through the client's own methods, as before: each part goes through client.uploadPart.
+    upload: (input) => ops.uploadWith(context, input, client),
+    presign: (input) => ops.presign(context, input),
   }
   return client
 }

@@ -4,7 +4,11 @@
  */
 import { ConfigError } from '../errors.ts'
 import type { S3ObjectAttributes, S3ObjectHeaders, S3WriteOutput } from './types.ts'
-import { compact } from './xml.ts'
+
+/** Drop undefined members, so outputs compare cleanly and print like the SDK's. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
 
 const ATTRIBUTE_HEADERS: readonly (readonly [keyof S3ObjectAttributes, string])[] = [
   ['ContentType', 'content-type'],

@@ -15,7 +15,7 @@ export {
   MIN_PART_SIZE,
   planPartSize,
   planParts,
-} from './upload.ts'
+} from './part-plan.ts'
 export type {
   AbortMultipartUploadInput,
   BucketInput,

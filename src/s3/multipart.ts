@@ -5,10 +5,11 @@
 import { xmlText } from '../aws/xml.ts'
 import { ConfigError } from '../errors.ts'
 import { prepareBody } from './body.ts'
-import { readXml, sendExpectingDocument } from './context.ts'
+import { readXml, sendExpectingDocument } from './documents.ts'
 import type { S3Context } from './context.ts'
-import { attributeHeaders, readWriteHeaders } from './headers.ts'
+import { attributeHeaders, compact, readWriteHeaders } from './headers.ts'
 import { bodyCall, signalOf } from './objects.ts'
+import { MAX_PARTS } from './part-plan.ts'
 import type {
   AbortMultipartUploadInput,
   CompleteMultipartUploadInput,
@@ -20,10 +21,7 @@ import type {
   UploadPartInput,
   UploadPartOutput,
 } from './types.ts'
-import { compact, completeMultipartXml, readListParts } from './xml.ts'
-
-/** S3's part-number range (S3 user guide, "Amazon S3 multipart upload limits"). */
-export const MAX_PARTS = 10_000
+import { completeMultipartXml, readListParts } from './xml.ts'
 
 /** Start a multipart upload; the returned `UploadId` names it in every later call. */
 export async function createMultipartUpload(

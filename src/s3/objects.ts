@@ -1,24 +1,16 @@
 /**
- * Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject.
- * Wire formats from the Amazon S3 API Reference for each operation.
+ * Object operations: PutObject, GetObject, HeadObject, DeleteObject (DeleteObjects and CopyObject
+ * are in copy-delete.ts, loaded on demand). Wire formats from the Amazon S3 API Reference.
  */
 import type { AwsCall } from '../aws/request.ts'
 import { AwsServiceError, ConfigError } from '../errors.ts'
-import { encodeKey, uriEncode } from './addressing.ts'
 import { objectBody, prepareBody } from './body.ts'
 import type { PreparedBody } from './body.ts'
-import { checksumHeader, contentMd5 } from './checksums.ts'
-import { readXml, sendExpectingDocument } from './context.ts'
 import type { S3Context } from './context.ts'
-import { attributeHeaders, readObjectHeaders, readWriteHeaders } from './headers.ts'
+import { attributeHeaders, compact, readObjectHeaders, readWriteHeaders } from './headers.ts'
 import type {
-  CopyObjectInput,
-  CopyObjectOutput,
-  CopySource,
   DeleteObjectInput,
   DeleteObjectOutput,
-  DeleteObjectsInput,
-  DeleteObjectsOutput,
   GetObjectInput,
   GetObjectOutput,
   HeadObjectInput,
@@ -27,8 +19,6 @@ import type {
   PutObjectOutput,
   S3ReadInput,
 } from './types.ts'
-import { compact, deleteXml, readDeleteResult, xmlDate } from './xml.ts'
-import { xmlText } from '../aws/xml.ts'
 
 /** `signal` only when given (the layer's call shape has no `undefined` members). */
 export function signalOf(input: { signal?: AbortSignal }): { signal?: AbortSignal } {
@@ -77,6 +67,8 @@ export async function putObject(
         { key: 'ChecksumAlgorithm' },
       )
     }
+    // Checksums (CRC tables, SHA-1) load on demand: most uploads go without them.
+    const { checksumHeader } = await import('./checksums.ts')
     const [name, value] = await checksumHeader(input.ChecksumAlgorithm, prepared.bytes)
     headers[name] = value
     headers['x-amz-sdk-checksum-algorithm'] = input.ChecksumAlgorithm
@@ -177,74 +169,5 @@ export async function deleteObject(
   return compact({
     DeleteMarker: marker === null ? undefined : marker === 'true',
     VersionId: response.headers.get('x-amz-version-id') ?? undefined,
-  })
-}
-
-// S3 API Reference, DeleteObjects: "The request can contain a list of up to 1000 keys".
-const MAX_DELETE_KEYS = 1000
-
-/**
- * Delete up to 1000 objects in one request. S3 answers 200 even when some keys fail: check
- * `Errors` (each with Key, Code, Message).
- */
-export async function deleteObjects(
-  context: S3Context,
-  input: DeleteObjectsInput,
-): Promise<DeleteObjectsOutput> {
-  const objects = input.Delete.Objects
-  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) {
-    throw new ConfigError(
-      `S3.DeleteObjects: Delete.Objects has ${objects.length} keys; S3 takes 1 to ${MAX_DELETE_KEYS} per call, so split the list`,
-      { key: 'Delete.Objects' },
-    )
-  }
-  for (const o of objects) encodeKey(o.Key, input.Bucket)
-  const body = new TextEncoder().encode(deleteXml(objects, input.Delete.Quiet))
-  const response = await context.send(context.target(input.Bucket), {
-    operation: 'DeleteObjects',
-    method: 'POST',
-    query: { delete: '' },
-    // S3 requires Content-MD5 (or a flexible checksum) on this call (API Reference,
-    // DeleteObjects); MD5 is the one every S3-compatible store checks.
-    headers: { 'content-md5': contentMd5(body), 'content-type': 'application/xml' },
-    body,
-    ...signalOf(input),
-  })
-  return readDeleteResult(await readXml(response, 'DeleteObjects'))
-}
-
-/** The `x-amz-copy-source` value: a string is sent as given (SDK v3: already URL-encoded). */
-export function copySourceHeader(source: CopySource): string {
-  if (typeof source === 'string') return source
-  const path = `${uriEncode(source.Bucket)}/${encodeKey(source.Key, source.Bucket)}`
-  return source.VersionId ? `${path}?versionId=${uriEncode(source.VersionId)}` : path
-}
-
-/** Copy an object server-side (up to 5 GiB). A late failure (200 + `<Error>`) throws. */
-export async function copyObject(
-  context: S3Context,
-  input: CopyObjectInput,
-): Promise<CopyObjectOutput> {
-  const headers: Record<string, string> = {
-    ...attributeHeaders(input),
-    'x-amz-copy-source': copySourceHeader(input.CopySource),
-  }
-  if (input.MetadataDirective) headers['x-amz-metadata-directive'] = input.MetadataDirective
-  if (input.CopySourceIfMatch) headers['x-amz-copy-source-if-match'] = input.CopySourceIfMatch
-  if (input.CopySourceIfNoneMatch) {
-    headers['x-amz-copy-source-if-none-match'] = input.CopySourceIfNoneMatch
-  }
-  const { root, headers: answer } = await sendExpectingDocument(
-    context,
-    context.target(input.Bucket, input.Key),
-    { operation: 'CopyObject', method: 'PUT', headers, ...signalOf(input) },
-  )
-  return compact({
-    CopyObjectResult: compact({
-      ETag: xmlText(root, 'ETag'),
-      LastModified: xmlDate(root, 'LastModified'),
-    }),
-    VersionId: answer.get('x-amz-version-id') ?? undefined,
-    CopySourceVersionId: answer.get('x-amz-copy-source-version-id') ?? undefined,
   })
 }

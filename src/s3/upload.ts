@@ -6,8 +6,8 @@
  */
 import { AwsServiceError, ConfigError } from '../errors.ts'
 import type { Logger } from '../types.ts'
-import { chunkBody, knownSize } from './body.ts'
-import { MAX_PARTS } from './multipart.ts'
+import { chunkBody, knownSize } from './chunks.ts'
+import { DEFAULT_QUEUE_SIZE, MAX_PARTS, planPartSize } from './part-plan.ts'
 import type {
   AbortMultipartUploadInput,
   CompletedPart,
@@ -24,18 +24,6 @@ import type {
   UploadPartOutput,
 } from './types.ts'
 
-const MiB = 1024 * 1024
-/** The smallest part S3 accepts, except for the last (S3 multipart upload limits). */
-export const MIN_PART_SIZE: number = 5 * MiB
-/** The largest part S3 accepts. */
-export const MAX_PART_SIZE: number = 5 * 1024 * MiB
-/** The largest object S3 stores (5 TiB). */
-export const MAX_OBJECT_SIZE: number = 5 * 1024 * 1024 * MiB
-/** Default part size of {@link managedUpload} (the AWS SDK v3 `Upload` default is 5 MiB). */
-export const DEFAULT_PART_SIZE: number = 8 * MiB
-/** Default parts in flight at once (as the AWS SDK v3 `Upload`). */
-export const DEFAULT_QUEUE_SIZE = 4
-
 /** The S3 operations a managed upload uses (the client's, or fakes in tests). */
 export interface UploadOperations {
   putObject(input: PutObjectInput): Promise<PutObjectOutput>
@@ -45,42 +33,6 @@ export interface UploadOperations {
     input: CompleteMultipartUploadInput,
   ): Promise<CompleteMultipartUploadOutput>
   abortMultipartUpload(input: AbortMultipartUploadInput): Promise<void>
-}
-
-/**
- * The part size for an upload: `requested` (default 8 MiB), validated against S3's limits and
- * grown when the known total would otherwise need more than 10,000 parts.
- */
-export function planPartSize(
-  totalSize: number | undefined,
-  requested: number = DEFAULT_PART_SIZE,
-): number {
-  if (!Number.isSafeInteger(requested) || requested < MIN_PART_SIZE || requested > MAX_PART_SIZE) {
-    throw new ConfigError(
-      `S3.upload: partSize ${requested} is outside S3's part limits: use ${MIN_PART_SIZE} (5 MiB) to ${MAX_PART_SIZE} (5 GiB) bytes`,
-      { key: 'partSize' },
-    )
-  }
-  if (totalSize === undefined) return requested
-  if (totalSize > MAX_OBJECT_SIZE) {
-    throw new ConfigError(
-      `S3.upload: the body is ${totalSize} bytes, more than S3's 5 TiB object limit`,
-      { key: 'Body' },
-    )
-  }
-  return Math.max(requested, Math.ceil(totalSize / MAX_PARTS))
-}
-
-/** The byte ranges of each part of a body of `totalSize` bytes (for planning and tests). */
-export function planParts(
-  totalSize: number,
-  partSize: number,
-): { PartNumber: number; start: number; end: number }[] {
-  const parts: { PartNumber: number; start: number; end: number }[] = []
-  for (let start = 0, n = 1; start < totalSize; start += partSize, n++) {
-    parts.push({ PartNumber: n, start, end: Math.min(totalSize, start + partSize) })
-  }
-  return parts
 }
 
 function attributesOf(input: UploadInput): S3ObjectAttributes {

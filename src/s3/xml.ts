@@ -4,6 +4,7 @@
  */
 import { xmlChild, xmlChildren, xmlText } from '../aws/xml.ts'
 import type { XmlElement } from '../aws/xml.ts'
+import { compact } from './headers.ts'
 import type {
   CompletedPart,
   DeleteObjectsOutput,
@@ -70,11 +71,6 @@ export function xmlDate(parent: XmlElement | undefined, name: string): Date | un
   if (!text) return undefined
   const date = new Date(text)
   return Number.isNaN(date.getTime()) ? undefined : date
-}
-
-/** Drop undefined members, so outputs compare cleanly and print like the SDK's. */
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }
 
 function readObject(contents: XmlElement): S3Object {

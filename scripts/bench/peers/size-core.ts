@@ -1,6 +1,5 @@
-// Item 7: the library surface of refresh + STS + S3 + DynamoDB, bundled like a user's app would.
-export { refreshable } from '../../../src/credentials/refreshable.ts'
-export { fromAssumeRole } from '../../../src/credentials/assume-role.ts'
-export { createStsClient } from '../../../src/sts.ts'
-export { createS3Client } from '../../../src/s3/index.ts'
-export { createDynamoDbClient } from '../../../src/dynamodb/index.ts'
+// Item 7: the library surface of refresh + STS + S3 + DynamoDB, full clients, bundled like a
+// user's app would, through the public subpath entries (stsrefresh/sts, /s3, /dynamodb).
+export { createStsClient, fromAssumeRole, refreshable } from '../../../src/entries/sts.ts'
+export { createS3Client } from '../../../src/entries/s3.ts'
+export { createDynamoDbClient } from '../../../src/entries/dynamodb.ts'

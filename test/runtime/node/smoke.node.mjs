@@ -65,3 +65,71 @@ test('the library drives the emulator on Node through the built package', async 
     await server.close()
   }
 })
+
+test('the subpath entries (stsrefresh/sts, /s3, /dynamodb) work on Node, lazy chunks included', async () => {
+  const sts = await import('stsrefresh/sts')
+  const s3 = await import('stsrefresh/s3')
+  const dynamodb = await import('stsrefresh/dynamodb')
+  const main = await import('stsrefresh')
+  // One copy of the shared code across entries (the build splits it into chunks).
+  assert.equal(s3.AwsServiceError, main.AwsServiceError)
+  assert.equal(dynamodb.BatchIncompleteError, main.BatchIncompleteError)
+  assert.equal(sts.RefreshableCredentials, main.RefreshableCredentials)
+
+  const emulator = createEmulator({ lifetimeSeconds: 900 })
+  const server = await serveEmulator(emulator, { port: 0 })
+  const region = 'us-east-1'
+  const endpoint = server.url
+  const credentials = sts.refreshable(
+    sts.fromAssumeRole({
+      roleArn: `arn:aws:iam::${emulator.accountId}:role/node-subpath`,
+      roleSessionName: 'node-subpath',
+      region,
+      endpoint,
+      source: emulator.baseCredentials,
+    }),
+  )
+  try {
+    const context = s3.createS3Context({ region, endpoint, credentials })
+    await s3.createBucket(context, { Bucket: 'node-subpath' })
+    await s3.putObject(context, { Bucket: 'node-subpath', Key: 'a.txt', Body: 'hello' })
+    const got = await s3.getObject(context, { Bucket: 'node-subpath', Key: 'a.txt' })
+    assert.equal(await got.Body.text(), 'hello')
+    // Operations whose code loads on demand, through the functions and through the client.
+    await s3.upload(context, { Bucket: 'node-subpath', Key: 'b.txt', Body: 'world' })
+    const client = s3.createS3Client({ region, endpoint, credentials })
+    const page = await client.listObjectsV2({ Bucket: 'node-subpath' })
+    assert.deepEqual(page.Contents?.map((o) => o.Key), ['a.txt', 'b.txt'])
+    const url = await client.presign({ Bucket: 'node-subpath', Key: 'a.txt', method: 'GET' })
+    assert.equal(await (await fetch(url)).text(), 'hello')
+    const removed = await client.deleteObjects({
+      Bucket: 'node-subpath',
+      Delete: { Objects: [{ Key: 'a.txt' }, { Key: 'b.txt' }] },
+    })
+    assert.equal(removed.Deleted?.length, 2)
+    await assert.rejects(
+      s3.getObject(context, { Bucket: 'node-subpath', Key: 'a.txt' }),
+      (error) => main.isAwsServiceError(error) && error instanceof main.AwsServiceError,
+    )
+
+    const ddb = dynamodb.createDynamoDbClient({ region, endpoint, credentials })
+    await ddb.createTable({
+      TableName: 'node-subpath',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    })
+    await ddb.putItem({ TableName: 'node-subpath', Item: { pk: 'p1', n: 1 } })
+    assert.deepEqual((await ddb.getItem({ TableName: 'node-subpath', Key: { pk: 'p1' } })).Item, { pk: 'p1', n: 1 })
+    await ddb.batchWriteItem({
+      RequestItems: { 'node-subpath': [{ PutRequest: { Item: { pk: 'p2', n: 2 } } }] },
+    })
+    const batch = await ddb.batchGetItem({
+      RequestItems: { 'node-subpath': { Keys: [{ pk: 'p1' }, { pk: 'p2' }] } },
+    })
+    assert.equal(batch.Responses?.['node-subpath']?.length, 2)
+  } finally {
+    await credentials.stop()
+    await server.close()
+  }
+})
