@@ -16,10 +16,7 @@
  * credential sources; the rest is Web APIs only. Deliberately not exported: the signed request
  * layer's internals, the XML reader and the emulator (see `stsrefresh/emulator`).
  */
-import { setPlatform } from './platform.ts'
-import { nodePlatform } from './runtime/platform.ts'
-
-setPlatform(nodePlatform)
+import './runtime/install-platform.ts'
 
 export type {
   Clock,
@@ -33,22 +30,7 @@ export type {
   Logger,
   Timer,
 } from './types.ts'
-export {
-  AwsServiceError,
-  ConfigError,
-  CredentialsError,
-  isAwsServiceError,
-  isConfigError,
-  isCredentialsError,
-  isStsRefreshError,
-  StsRefreshError,
-} from './errors.ts'
-export type {
-  AwsServiceErrorOptions,
-  ConfigErrorOptions,
-  CredentialsErrorOptions,
-  StsRefreshErrorOptions,
-} from './errors.ts'
+export * from './errors.ts'
 export { createManualClock, defaultClock, sleep, systemClock, withSkewCorrection } from './clock.ts'
 export type { ManualClock, SkewCorrectedClock } from './clock.ts'
 export { silentLogger } from './logger.ts'

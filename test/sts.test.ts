@@ -5,6 +5,7 @@ import { AwsServiceError, ConfigError } from '../src/errors.ts'
 import { createStsClient } from '../src/sts.ts'
 import type { AssumeRoleInput } from '../src/sts.ts'
 import { fakeFetch, xmlError } from './aws/fake-fetch.ts'
+import { rejection } from './helpers/rejection.ts'
 
 const START = Date.UTC(2026, 0, 1)
 const ROLE = 'arn:aws:iam::123456789012:role/deploy/Deployer'
@@ -38,15 +39,6 @@ function client(answer: Response, env: Record<string, string> = {}) {
     env,
   })
   return { sts, fake }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 describe('STS client (fake fetch)', () => {
@@ -147,14 +139,14 @@ describe('STS client (fake fetch)', () => {
     const denied = client(
       xmlError(403, 'AccessDenied', 'User is not authorized to perform: sts:AssumeRole'),
     )
-    const error = (await failure(
+    const error = (await rejection(
       denied.sts.assumeRole({ RoleArn: ROLE, RoleSessionName: 'ss' }),
     )) as AwsServiceError
     expect(error.message).toBe(
       'STS.AssumeRole: AccessDenied: User is not authorized to perform: sts:AssumeRole',
     )
     const broken = client(new Response('<AssumeRoleResponse><AssumeRoleResult>'))
-    const malformed = (await failure(
+    const malformed = (await rejection(
       broken.sts.assumeRole({ RoleArn: ROLE, RoleSessionName: 'ss' }),
     )) as AwsServiceError
     expect(malformed.code).toBe('MalformedResponse')
@@ -164,7 +156,7 @@ describe('STS client (fake fetch)', () => {
     const empty = client(
       new Response('<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>'),
     )
-    expect((await failure(empty.sts.assumeRole({ RoleArn: ROLE, RoleSessionName: 'ss' }))).message)
+    expect((await rejection(empty.sts.assumeRole({ RoleArn: ROLE, RoleSessionName: 'ss' }))).message)
       .toBe(
         'STS.AssumeRole: MalformedResponse: unexpected response: AssumeRoleResult has no complete Credentials',
       )
@@ -175,7 +167,7 @@ describe('STS client (fake fetch)', () => {
     const stalled = new Response(new ReadableStream({ start: () => {} }), { status: 200 })
     const fake = fakeFetch(stalled)
     const sts = createStsClient({ credentials: base, fetch: fake.fetch, clock, env: {}, timeoutMs: 1000 })
-    const pending = failure(sts.getCallerIdentity())
+    const pending = rejection(sts.getCallerIdentity())
     await clock.settle()
     await clock.advance(1000)
     const error = (await pending) as AwsServiceError
@@ -307,7 +299,7 @@ describe('STS client (fake fetch)', () => {
     for (const [name, patch, message] of cases) {
       test(name, async () => {
         const { sts, fake } = client(new Response(assumeRoleXml))
-        const error = await failure(sts.assumeRole({ ...ok, ...patch } as AssumeRoleInput))
+        const error = await rejection(sts.assumeRole({ ...ok, ...patch } as AssumeRoleInput))
         expect(error).toBeInstanceOf(ConfigError)
         expect(error.message).toBe(message)
         expect(fake.requests.length).toBe(0)
@@ -315,7 +307,7 @@ describe('STS client (fake fetch)', () => {
     }
     test('web identity token must be present', async () => {
       const { sts, fake } = client(new Response(assumeRoleXml))
-      const error = await failure(
+      const error = await rejection(
         sts.assumeRoleWithWebIdentity({
           RoleArn: ROLE,
           RoleSessionName: 'gh',
@@ -401,7 +393,7 @@ describe('STS client against the emulator', () => {
       clock,
       env: {},
     })
-    const error = (await failure(asRole.getCallerIdentity())) as AwsServiceError
+    const error = (await rejection(asRole.getCallerIdentity())) as AwsServiceError
     expect(error.code).toBe('ExpiredToken')
     expect(error.status).toBe(403)
     expect(error.message).toStartWith('STS.GetCallerIdentity: ExpiredToken: ')

@@ -68,13 +68,6 @@ export function md5(data: Uint8Array): Uint8Array {
   return out
 }
 
-/** Lower-case hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return hex
-}
-
 /** Standard (padded) base64 of `bytes`, as `Content-MD5` and `x-amz-checksum-*` carry it. */
 export function toBase64(bytes: Uint8Array): string {
   let binary = ''

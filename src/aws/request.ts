@@ -23,7 +23,8 @@ import {
   isThrottlingError,
   retryAfterMs,
 } from './retry.ts'
-import { encodeRfc3986, sha256Hex, signRequest } from './sign.ts'
+import { sha256Hex } from './hex.ts'
+import { encodeRfc3986, signRequest } from './sign.ts'
 
 /** How to reach and authenticate to one service. */
 export interface AwsClientConfig {

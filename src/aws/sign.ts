@@ -54,24 +54,6 @@ export async function signRequest(input: SignInput): Promise<{ url: URL; headers
   return { url: signed.url, headers: signed.headers }
 }
 
-/** SHA-256 of zero bytes, hex. */
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
-/** Lower-case hex SHA-256 of a payload, for `x-amz-content-sha256`. */
-export async function sha256Hex(body: string | Uint8Array | undefined): Promise<string> {
-  // GET, HEAD and DELETE have no body: skip a WebCrypto round trip for the well-known hash.
-  if (body === undefined || body.length === 0) return EMPTY_SHA256
-  const bytes = typeof body === 'string'
-    ? new TextEncoder().encode(body)
-    : body
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>),
-  )
-  let hex = ''
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0')
-  return hex
-}
-
 /** RFC 3986 percent-encoding (what SigV4 expects): `encodeURIComponent` plus `!'()*`. */
 export function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(

@@ -1,8 +1,8 @@
 /**
- * The `stsrefresh` command line (entered through main.ts): wiring only. Each command lives in `commands/<name>.ts` and is
- * loaded only when it runs (all of them for `--help`), so `credential-process`, which the AWS
- * CLI starts for every call, never loads the emulator or the S3 and DynamoDB clients. Errors
- * become one line on stderr and a fixed exit code (see `exit-codes.ts`).
+ * The `stsrefresh` command line (entered through main.ts): wiring only. Each command lives in
+ * `commands/<name>.ts` and is loaded only when it runs (all of them for `--help`), so
+ * `credential-process` never loads the emulator or the S3 and DynamoDB clients. Errors become
+ * one line on stderr and a fixed exit code (see `exit-codes.ts`).
  */
 import { type CAC, cac } from 'cac'
 import process from 'node:process'
@@ -54,8 +54,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   setPlatform(nodePlatform)
   const cli = cac('stsrefresh')
   try {
-    const word = commandWord(argv.slice(2))
     const args = argv.slice(2)
+    const word = commandWord(args)
     if (
       word === undefined && (args.includes('--version') || args.includes('-v')) &&
       !args.includes('--help')

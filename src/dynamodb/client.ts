@@ -43,6 +43,9 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0'
 
 type Wire = Record<string, unknown>
 
+// The batch loops (chunking, backoff, BatchIncompleteError) load on first use.
+const batchLoops = (): Promise<typeof import('./batch.ts')> => import('./batch.ts')
+
 /**
  * Create a DynamoDB client.
  *
@@ -195,15 +198,13 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDbCl
     async batchGetItem(input, call) {
       const conv = conversion(call)
       const wire = inputToWire('BatchGetItem', input, conv) as Wire
-      // The batch loops (chunking, backoff, BatchIncompleteError) load on first use.
-      const output = await (await import('./batch.ts')).batchGet(batchContext(call), wire)
+      const output = await (await batchLoops()).batchGet(batchContext(call), wire)
       return outputFromWire('BatchGetItem', output, conv) as BatchGetItemOutput
     },
     async batchWriteItem(input, call) {
       const conv = conversion(call)
       const wire = inputToWire('BatchWriteItem', input, conv) as Wire
-      const { batchWrite } = await import('./batch.ts')
-      return (await batchWrite(batchContext(call), wire)) as BatchWriteItemOutput
+      return (await (await batchLoops()).batchWrite(batchContext(call), wire)) as BatchWriteItemOutput
     },
     transactWriteItems: (input, call) => send('TransactWriteItems', input, call),
     transactGetItems: (input, call) => send('TransactGetItems', input, call),

@@ -4,13 +4,13 @@
  * error the real service uses (codes and texts as STS, S3 and DynamoDB return them; see the
  * "Common Errors" pages of each API reference and S3's ErrorResponses list).
  */
+import { sha256Hex } from '../aws/hex.ts'
 import { EmulatorFault, type EmulatorIdentity, type EmulatorService } from './context.ts'
 import type { KeyStore } from './keys.ts'
 import {
   constantTimeEqual,
   formatAmzDate,
   QUERY_AUTH_REQUIRED,
-  sha256Hex,
   type SigV4Claim,
   type SigV4ParseResult,
   UNSIGNED_PAYLOAD,

@@ -15,7 +15,8 @@ import {
   type S3Part,
   type S3Upload,
 } from './s3-store.ts'
-import { md5, toHex } from '../aws/md5.ts'
+import { md5 } from '../aws/md5.ts'
+import { toHex } from '../aws/hex.ts'
 import {
   childrenNamed,
   childText,

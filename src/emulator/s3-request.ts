@@ -7,7 +7,8 @@ import { verifyChecksum, type StoredChecksum } from './s3-checksum.ts'
 import { decodeAwsChunked, isAwsChunked } from './s3-chunked.ts'
 import { canonicalUserId, type S3Store } from './s3-store.ts'
 import { el, escapeXml } from './s3-xml.ts'
-import { fromBase64, md5, toBase64, toHex } from '../aws/md5.ts'
+import { fromBase64, md5, toBase64 } from '../aws/md5.ts'
+import { toHex } from '../aws/hex.ts'
 
 /** Everything an S3 operation needs about one request. */
 export interface S3Call {

@@ -4,7 +4,8 @@
  */
 import { EmulatorFault } from './context.ts'
 import type { StoredChecksum } from './s3-checksum.ts'
-import { md5, toHex } from '../aws/md5.ts'
+import { md5 } from '../aws/md5.ts'
+import { toHex } from '../aws/hex.ts'
 
 /** Headers S3 stores with an object and returns on GET/HEAD (besides `x-amz-meta-*`). */
 export const STORED_HEADERS: readonly string[] = [

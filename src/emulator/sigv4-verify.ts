@@ -8,6 +8,7 @@
  * neither normalised nor encoded a second time.
  */
 
+import { sha256Hex, toHex } from '../aws/hex.ts'
 import { SIGV4_ALGORITHM, type SigV4Claim } from './sigv4-parse.ts'
 
 export {
@@ -122,20 +123,6 @@ export function canonicalRequestText(parts: {
   return `${parts.method}\n${parts.uri}\n${parts.query}\n${headerLines}\n${
     parts.signedHeaders.join(';')
   }\n${parts.payloadHash}`
-}
-
-/** Hex SHA-256 of text or bytes. */
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === 'string' ? encoder.encode(data) : data
-  return toHex(
-    new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
-  )
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = ''
-  for (const b of bytes) out += b.toString(16).padStart(2, '0')
-  return out
 }
 
 async function hmac(key: Uint8Array | string, data: string): Promise<Uint8Array> {

@@ -12,19 +12,7 @@
  *
  * Installs the Node/Bun/Deno platform (environment defaults) unless one is installed already.
  */
-import { getPlatform, setPlatform, webPlatform } from '../platform.ts'
-import { nodePlatform } from '../runtime/platform.ts'
+import '../runtime/install-platform.ts'
 
-if (getPlatform() === webPlatform) setPlatform(nodePlatform)
-
-export {
-  AwsServiceError,
-  ConfigError,
-  CredentialsError,
-  isAwsServiceError,
-  isConfigError,
-  isCredentialsError,
-  isStsRefreshError,
-  StsRefreshError,
-} from '../errors.ts'
+export * from '../errors.ts'
 export * from '../dynamodb/index.ts'

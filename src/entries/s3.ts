@@ -19,21 +19,9 @@
  * Deliberately not here: `crc32`, `crc32c`, `multipartEtag` and the part planning helpers (in
  * `stsrefresh`), so that the lazily loaded upload and checksum code stays out of the bundle.
  */
-import { getPlatform, setPlatform, webPlatform } from '../platform.ts'
-import { nodePlatform } from '../runtime/platform.ts'
+import '../runtime/install-platform.ts'
 
-if (getPlatform() === webPlatform) setPlatform(nodePlatform)
-
-export {
-  AwsServiceError,
-  ConfigError,
-  CredentialsError,
-  isAwsServiceError,
-  isConfigError,
-  isCredentialsError,
-  isStsRefreshError,
-  StsRefreshError,
-} from '../errors.ts'
+export * from '../errors.ts'
 export { isVirtualHostableBucket } from '../s3/addressing.ts'
 export { createS3Client } from '../s3/client.ts'
 export type { S3Client } from '../s3/client.ts'

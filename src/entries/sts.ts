@@ -15,10 +15,7 @@
  *
  * Installs the Node/Bun/Deno platform unless one is installed already.
  */
-import { getPlatform, setPlatform, webPlatform } from '../platform.ts'
-import { nodePlatform } from '../runtime/platform.ts'
-
-if (getPlatform() === webPlatform) setPlatform(nodePlatform)
+import '../runtime/install-platform.ts'
 
 export type {
   Clock,
@@ -30,16 +27,7 @@ export type {
   FetchLike,
   Logger,
 } from '../types.ts'
-export {
-  AwsServiceError,
-  ConfigError,
-  CredentialsError,
-  isAwsServiceError,
-  isConfigError,
-  isCredentialsError,
-  isStsRefreshError,
-  StsRefreshError,
-} from '../errors.ts'
+export * from '../errors.ts'
 export { refreshable, RefreshableCredentials } from '../credentials/refreshable.ts'
 export type {
   RefreshableOptions,

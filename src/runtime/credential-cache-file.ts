@@ -8,6 +8,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
+import { sha256Hex } from '../aws/hex.ts'
 import type { Credentials } from '../types.ts'
 
 /** Cached credentials and when they were issued (to judge how much of their life is left). */
@@ -49,11 +50,7 @@ export async function cacheKey(configuration: unknown): Promise<string> {
   const json = JSON.stringify(configuration)
   // Bun hashes the string as UTF-8, as TextEncoder encodes it.
   if (BunCryptoHasher) return new BunCryptoHasher('sha256').update(json).digest('hex')
-  const bytes = new TextEncoder().encode(json)
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
-  let hex = ''
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0')
-  return hex
+  return sha256Hex(json)
 }
 
 /** The cache file of `key` in `dir`. */

@@ -5,7 +5,8 @@
  */
 import { ConfigError } from '../errors.ts'
 import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
-import { md5, toBase64, toHex } from '../aws/md5.ts'
+import { md5, toBase64 } from '../aws/md5.ts'
+import { toHex } from '../aws/hex.ts'
 
 /** The flexible checksum algorithms this client computes (S3 `ChecksumAlgorithm`). */
 export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'

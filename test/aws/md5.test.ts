@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { fromBase64, md5, toBase64, toHex } from '../../src/aws/md5.ts'
+import { fromBase64, md5, toBase64 } from '../../src/aws/md5.ts'
+import { toHex } from '../../src/aws/hex.ts'
 import { bytes, nodeMd5 } from '../emulator/s3-helpers.ts'
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value)

@@ -8,6 +8,7 @@ import { AwsServiceError, ConfigError } from '../../src/errors.ts'
 import type { Credentials, CredentialSession, Logger } from '../../src/types.ts'
 import { fakeFetch, ok, xmlError } from './fake-fetch.ts'
 import type { Answer } from './fake-fetch.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const START = Date.UTC(2026, 0, 1)
 const creds: Credentials = {
@@ -40,15 +41,6 @@ async function elapse(
 ): Promise<void> {
   await clock.settle()
   await clock.advance(ms)
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 // An independent signer (the AWS SDK's) over node:crypto, to check aws4fetch's output.

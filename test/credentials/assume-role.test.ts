@@ -10,6 +10,7 @@ import type { EmulatorOptions } from '../../src/emulator/emulator.ts'
 import { AwsServiceError, ConfigError } from '../../src/errors.ts'
 import { createStsClient } from '../../src/sts.ts'
 import type { Credentials, CredentialSession, Logger } from '../../src/types.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const START = Date.UTC(2026, 0, 1)
 const ENDPOINT = 'http://sts.emulator.test'
@@ -34,15 +35,6 @@ function setup(options: EmulatorOptions = {}) {
   const whoami = async (credentials: Credentials) =>
     (await createStsClient({ ...deps, credentials }).getCallerIdentity()).Arn
   return { clock, emulator, deps, whoami }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 describe('fromAssumeRole', () => {
@@ -199,7 +191,7 @@ describe('fromAssumeRole', () => {
       externalId: 'nope-1',
       source: emulator.baseCredentials,
     })
-    const error = (await failure(wrong())) as AwsServiceError
+    const error = (await rejection(wrong())) as AwsServiceError
     expect(error.code).toBe('AccessDenied')
     expect(error.retryable).toBe(false)
   })

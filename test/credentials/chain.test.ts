@@ -11,6 +11,7 @@ import { isNotConfigured, notConfigured } from '../../src/credentials/not-config
 import { createEmulator } from '../../src/emulator/emulator.ts'
 import { ConfigError, CredentialsError, isCredentialsError } from '../../src/errors.ts'
 import type { FetchLike, Logger } from '../../src/types.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const T0 = Date.UTC(2026, 0, 1)
 let home: string
@@ -24,15 +25,6 @@ afterEach(() => rmSync(home, { recursive: true, force: true }))
 
 function writeAws(name: 'config' | 'credentials', text: string): void {
   writeFileSync(join(home, '.aws', name), text)
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
 }
 
 function recordingLogger(): Logger & { lines: string[] } {
@@ -90,7 +82,7 @@ describe('chain', () => {
   test('configured but broken stops the chain and surfaces the error', async () => {
     const broken = new ConfigError('profile "x": bad')
     let later = 0
-    const error = await failure(
+    const error = await rejection(
       chain(
         namedProvider('a', async () => {
           throw broken
@@ -106,7 +98,7 @@ describe('chain', () => {
   })
 
   test('all skipped: a CredentialsError listing each source and why (itself "not configured")', async () => {
-    const error = await failure(
+    const error = await rejection(
       chain(
         namedProvider('one', async () => {
           throw notConfigured('one', 'first reason')
@@ -119,7 +111,7 @@ describe('chain', () => {
     expect(error).toBeInstanceOf(CredentialsError)
     expect(isNotConfigured(error)).toBe(true)
     expect(error.message).toBe('No AWS credentials found. Tried, in order:\n  - one: first reason\n  - source 2: two: second reason')
-    expect(await failure(chain()())).toHaveProperty('message', 'No AWS credentials found. Tried, in order: (no sources)')
+    expect(await rejection(chain()())).toHaveProperty('message', 'No AWS credentials found. Tried, in order: (no sources)')
   })
 })
 
@@ -130,7 +122,7 @@ describe('defaultCredentials', () => {
 
   test('nothing configured: the exact error, listing every source in order, and what to do', async () => {
     const imds = fakeImds(false)
-    const error = await failure(defaultCredentials(options({ fetch: imds.fetch }))())
+    const error = await rejection(defaultCredentials(options({ fetch: imds.fetch }))())
     expect(isCredentialsError(error)).toBe(true)
     expect(error.message).toBe(
       [
@@ -148,7 +140,7 @@ describe('defaultCredentials', () => {
 
   test('AWS_EC2_METADATA_DISABLED: instance metadata is skipped without a request', async () => {
     const imds = fakeImds(true)
-    const error = await failure(defaultCredentials(options({ env: { AWS_EC2_METADATA_DISABLED: 'true' }, fetch: imds.fetch }))())
+    const error = await rejection(defaultCredentials(options({ env: { AWS_EC2_METADATA_DISABLED: 'true' }, fetch: imds.fetch }))())
     expect(error.message).toContain('\n  - instance-metadata: disabled by AWS_EC2_METADATA_DISABLED=true\n')
     expect(imds.urls).toEqual([])
   })
@@ -179,7 +171,7 @@ describe('defaultCredentials', () => {
 
   test('the profile option also skips env; a missing named profile stops the chain', async () => {
     const imds = fakeImds(true)
-    const error = await failure(
+    const error = await rejection(
       defaultCredentials(
         options({ profile: 'ghost', env: { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'e' }, fetch: imds.fetch }),
       )(),
@@ -194,7 +186,7 @@ describe('defaultCredentials', () => {
   test('a broken profile stops the chain before container and instance metadata', async () => {
     writeAws('config', '[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n')
     const imds = fakeImds(true)
-    const error = await failure(
+    const error = await rejection(
       defaultCredentials(
         options({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/x' }, fetch: imds.fetch }),
       )(),
@@ -234,7 +226,7 @@ describe('defaultCredentials', () => {
   })
 
   test('web identity file without AWS_ROLE_ARN is broken, not skipped', async () => {
-    const error = await failure(defaultCredentials(options({ env: { AWS_WEB_IDENTITY_TOKEN_FILE: '/t' } }))())
+    const error = await rejection(defaultCredentials(options({ env: { AWS_WEB_IDENTITY_TOKEN_FILE: '/t' } }))())
     expect(error).toBeInstanceOf(ConfigError)
     expect(error.message).toBe(
       'AWS_WEB_IDENTITY_TOKEN_FILE is set (/t) but AWS_ROLE_ARN is not: set the ARN of the role to assume with the token',
@@ -266,7 +258,7 @@ describe('defaultCredentials', () => {
       seen.push(String(input))
       return new Response('{"Message":"nope"}', { status: 403 })
     }
-    const error = await failure(defaultCredentials(options({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/c' }, fetch }))())
+    const error = await rejection(defaultCredentials(options({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/c' }, fetch }))())
     expect(error.message).toBe('container (http://127.0.0.1:9/c): HTTP 403: nope (check AWS_CONTAINER_AUTHORIZATION_TOKEN / _FILE)')
     expect(seen).toEqual(['http://127.0.0.1:9/c'])
   })

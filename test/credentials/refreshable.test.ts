@@ -15,6 +15,7 @@ import {
   recordingLogger,
   throttled,
 } from './refreshable-fixtures.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const S = 1000
 const H = 3600 * S
@@ -32,15 +33,6 @@ function record(session: ReturnType<typeof refreshable>): {
   session.on('refresh', (e) => refreshes.push(e))
   session.on('error', (e) => errors.push(e))
   return { refreshes, errors }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('single-flight', () => {

@@ -15,19 +15,11 @@ import {
 import { ConfigError, CredentialsError } from '../../src/errors.ts'
 import { nodePlatform } from '../../src/runtime/platform.ts'
 import type { FetchLike, Logger } from '../../src/types.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const NOW = Date.parse('2030-01-01T00:00:00Z')
 const clock = createManualClock(NOW)
 const read = (path: string): Promise<string> => readFile(path, 'utf8')
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** A logger that keeps every line and its fields as text, to prove secrets never reach it. */
 function recordingLogger(): Logger & { text(): string } {
@@ -74,23 +66,23 @@ describe('fromEnv', () => {
   })
 
   test('nothing set: not configured; half set: a ConfigError; bad or past expiration: errors', async () => {
-    const none = await failure(fromEnv({ env: { AWS_SESSION_TOKEN: 't' } })())
+    const none = await rejection(fromEnv({ env: { AWS_SESSION_TOKEN: 't' } })())
     expect(isNotConfigured(none)).toBe(true)
     expect(none).toBeInstanceOf(CredentialsError)
     expect(none.message).toBe('env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set')
 
-    const half = await failure(fromEnv({ env: { AWS_ACCESS_KEY_ID: 'AKIA' } })())
+    const half = await rejection(fromEnv({ env: { AWS_ACCESS_KEY_ID: 'AKIA' } })())
     expect(half).toBeInstanceOf(ConfigError)
     expect(half.message).toBe(
       'env: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or unset AWS_ACCESS_KEY_ID',
     )
 
-    const bad = await failure(
+    const bad = await rejection(
       fromEnv({ env: { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's', AWS_CREDENTIAL_EXPIRATION: 'soon' } })(),
     )
     expect(bad.message).toBe('env: AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 date-time (got "soon")')
 
-    const past = await failure(
+    const past = await rejection(
       fromEnv({
         env: {
           AWS_ACCESS_KEY_ID: 'ASIAPASTEXAMPLE999',
@@ -216,18 +208,18 @@ describe('fromContainer', () => {
       expect(creds.accessKeyId).toBe('ASIACONTAINER12345')
     }
     for (const uri of ['http://10.0.0.1/x', 'http://example.com/x', 'http://128.0.0.1/x']) {
-      const error = await failure(fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: uri }, fetch: ok })())
+      const error = await rejection(fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: uri }, fetch: ok })())
       expect(error).toBeInstanceOf(ConfigError)
       expect(error.message).toStartWith('container: AWS_CONTAINER_CREDENTIALS_FULL_URI uses http:// with host ')
     }
-    const ftp = await failure(fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'ftp://127.0.0.1/' }, fetch: ok })())
+    const ftp = await rejection(fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'ftp://127.0.0.1/' }, fetch: ok })())
     expect(ftp.message).toBe('container: AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http:// or https:// URL (got ftp:)')
-    const junk = await failure(fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'not a url' }, fetch: ok })())
+    const junk = await rejection(fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'not a url' }, fetch: ok })())
     expect(junk.message).toBe('container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URL')
   })
 
   test('not configured without either URI variable', async () => {
-    const error = await failure(fromContainer({ env: {} })())
+    const error = await rejection(fromContainer({ env: {} })())
     expect(isNotConfigured(error)).toBe(true)
     expect(error.message).toBe(
       'container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set',
@@ -246,7 +238,7 @@ describe('fromContainer', () => {
       calls++
       return Response.json({ Message: 'invalid authorization token' }, { status: 403 })
     }
-    const error = await failure(fromContainer({ env })())
+    const error = await rejection(fromContainer({ env })())
     expect(calls).toBe(1)
     expect(error).toBeInstanceOf(CredentialsError)
     expect(error.message).toBe(
@@ -258,7 +250,7 @@ describe('fromContainer', () => {
       calls++
       return new Response('down', { status: 500 })
     }
-    const down = await failure(fromContainer({ env })())
+    const down = await rejection(fromContainer({ env })())
     expect(calls).toBe(2)
     expect(down.message).toBe(`container (http://127.0.0.1:${server.port}/creds): HTTP 500 (after 2 attempts)`)
   })
@@ -266,15 +258,15 @@ describe('fromContainer', () => {
   test('a malformed body names the field, never the body', async () => {
     const env = { AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri() }
     answer = () => Response.json({ ...body, Token: undefined })
-    expect((await failure(fromContainer({ env })())).message).toBe(
+    expect((await rejection(fromContainer({ env })())).message).toBe(
       `container (http://127.0.0.1:${server.port}/creds): the response is not {AccessKeyId, SecretAccessKey, Token, Expiration}: Token is missing or not a string`,
     )
     answer = () => Response.json({ ...body, Expiration: 'tomorrow' })
-    expect((await failure(fromContainer({ env })())).message).toBe(
+    expect((await rejection(fromContainer({ env })())).message).toBe(
       `container (http://127.0.0.1:${server.port}/creds): the response is not {AccessKeyId, SecretAccessKey, Token, Expiration}: Expiration must be an ISO 8601 date-time`,
     )
     answer = () => new Response('AccessKeyId=ASIA secret=containersecret')
-    const notJson = await failure(fromContainer({ env })())
+    const notJson = await rejection(fromContainer({ env })())
     expect(notJson.message).toBe(
       `container (http://127.0.0.1:${server.port}/creds): the response is not JSON (body withheld: it may hold secrets)`,
     )
@@ -282,12 +274,12 @@ describe('fromContainer', () => {
 
   test('a token with a line break or an unreadable token file is a ConfigError', async () => {
     const url = fullUri()
-    const lf = await failure(
+    const lf = await rejection(
       fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'a\nb' } })(),
     )
     expect(lf.message).toBe('container: the token in AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break')
     const missing = join(home, 'missing')
-    const nofile = await failure(
+    const nofile = await rejection(
       fromContainer({
         env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: missing },
         readTextFile: read,
@@ -305,7 +297,7 @@ describe('fromContainer', () => {
         calls++
         init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))
       })
-    const error = await failure(
+    const error = await rejection(
       fromContainer({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/c' }, fetch: hang, timeoutMs: 20 })(),
     )
     expect(calls).toBe(2)
@@ -389,7 +381,7 @@ describe('fromInstanceMetadata', () => {
 
   test('AWS_EC2_METADATA_DISABLED: not configured, nothing fetched ("false" keeps it on)', async () => {
     const { fetch, seen } = fakeImds(happy)
-    const error = await failure(fromInstanceMetadata({ env: { AWS_EC2_METADATA_DISABLED: 'true' }, fetch })())
+    const error = await rejection(fromInstanceMetadata({ env: { AWS_EC2_METADATA_DISABLED: 'true' }, fetch })())
     expect(isNotConfigured(error)).toBe(true)
     expect(error.message).toBe('instance-metadata: disabled by AWS_EC2_METADATA_DISABLED=true')
     expect(seen).toEqual([])
@@ -403,7 +395,7 @@ describe('fromInstanceMetadata', () => {
       calls++
       throw new TypeError('connect EHOSTUNREACH')
     }
-    const error = await failure(fromInstanceMetadata({ env: {}, fetch })())
+    const error = await rejection(fromInstanceMetadata({ env: {}, fetch })())
     expect(calls).toBe(2)
     expect(isNotConfigured(error)).toBe(true)
     expect(error.message).toBe(
@@ -413,12 +405,12 @@ describe('fromInstanceMetadata', () => {
 
   test('no role attached: not configured; token refused: not configured (no IMDSv1 fallback)', async () => {
     const noRole = fakeImds({ 'PUT /latest/api/token': happy['PUT /latest/api/token'] })
-    const error = await failure(fromInstanceMetadata({ env: {}, fetch: noRole.fetch })())
+    const error = await rejection(fromInstanceMetadata({ env: {}, fetch: noRole.fetch })())
     expect(isNotConfigured(error)).toBe(true)
     expect(error.message).toBe('instance-metadata: no IAM role is attached to this instance')
 
     const v1only = fakeImds({ 'PUT /latest/api/token': () => new Response('', { status: 405 }) })
-    const refused = await failure(fromInstanceMetadata({ env: {}, fetch: v1only.fetch })())
+    const refused = await rejection(fromInstanceMetadata({ env: {}, fetch: v1only.fetch })())
     expect(isNotConfigured(refused)).toBe(true)
     expect(v1only.seen.length).toBe(1)
   })
@@ -429,7 +421,7 @@ describe('fromInstanceMetadata', () => {
       'GET /latest/meta-data/iam/security-credentials/my-role': () =>
         Response.json({ Code: 'AssumeRoleUnauthorizedAccess', Message: 'role trust policy' }),
     })
-    const error = await failure(fromInstanceMetadata({ env: {}, fetch: failing.fetch })())
+    const error = await rejection(fromInstanceMetadata({ env: {}, fetch: failing.fetch })())
     expect(isNotConfigured(error)).toBe(false)
     expect(error.message).toBe(
       'instance-metadata (http://169.254.169.254/latest/meta-data/iam/security-credentials/my-role): answered Code "AssumeRoleUnauthorizedAccess": role trust policy',
@@ -442,7 +434,7 @@ describe('fromInstanceMetadata', () => {
         return new Response('', { status: 500 })
       },
     })
-    const down = await failure(fromInstanceMetadata({ env: {}, fetch: flaky.fetch })())
+    const down = await rejection(fromInstanceMetadata({ env: {}, fetch: flaky.fetch })())
     expect(calls).toBe(2)
     expect(down.message).toBe(
       'instance-metadata (http://169.254.169.254): /latest/meta-data/iam/security-credentials/: HTTP 500',
@@ -485,7 +477,7 @@ describe('fromProcess', () => {
   })
 
   test('non-zero exit: the stderr tail, never stdout', async () => {
-    const error = await failure(
+    const error = await rejection(
       fromProcess({
         command: `printf '%s' '{"Version":1,"SecretAccessKey":"leaked-secret"}'; echo 'token expired, run login' >&2; exit 3`,
         profile: 'ci',
@@ -509,7 +501,7 @@ describe('fromProcess', () => {
       [echo([1, 2]), 'printed JSON that is not an object with Version, AccessKeyId and SecretAccessKey'],
     ]
     for (const [command, message] of cases) {
-      const error = await failure(fromProcess({ command, profile: 'dev', runCommand: run, clock })())
+      const error = await rejection(fromProcess({ command, profile: 'dev', runCommand: run, clock })())
       expect(error.message).toBe(`credential_process of profile "dev" ${message}`)
       expect(error.message).not.toContain('leaked-secret')
       expect(error.message).not.toContain('processsecret')
@@ -517,11 +509,11 @@ describe('fromProcess', () => {
   })
 
   test('a command that cannot start or times out', async () => {
-    const missing = await failure(
+    const missing = await rejection(
       fromProcess({ command: '/nonexistent/credential-helper', profile: 'x', runCommand: run, clock })(),
     )
     expect(missing.message).toStartWith('credential_process of profile "x" exited with code 127; stderr: ')
-    const slow = await failure(fromProcess({ command: 'sleep 5', profile: 'x', runCommand: run, clock, timeoutMs: 50 })())
+    const slow = await rejection(fromProcess({ command: 'sleep 5', profile: 'x', runCommand: run, clock, timeoutMs: 50 })())
     expect(slow.message).toBe('credential_process of profile "x" could not be run: command timed out after 50 ms')
   })
 

@@ -10,6 +10,7 @@ import { createEmulator } from '../../src/emulator/emulator.ts'
 import { AwsServiceError, ConfigError, CredentialsError } from '../../src/errors.ts'
 import { createStsClient } from '../../src/sts.ts'
 import type { Credentials, FetchLike } from '../../src/types.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const START = Date.UTC(2026, 0, 1)
 const ENDPOINT = 'http://sts.emulator.test'
@@ -22,15 +23,6 @@ function setup() {
   const whoami = async (credentials: Credentials) =>
     (await createStsClient({ ...deps, env: {}, credentials }).getCallerIdentity()).Arn
   return { clock, emulator, deps, whoami }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 describe('fromWebIdentityTokenFile', () => {
@@ -69,7 +61,7 @@ describe('fromWebIdentityTokenFile', () => {
         throw new Error('ENOENT: no such file or directory')
       },
     })
-    const error = await failure(missing())
+    const error = await rejection(missing())
     expect(error).toBeInstanceOf(CredentialsError)
     expect(error.message).toBe(
       'Cannot read the web identity token file /nope: ENOENT: no such file or directory',
@@ -81,7 +73,7 @@ describe('fromWebIdentityTokenFile', () => {
       webIdentityTokenFile: '/empty',
       readTextFile: async () => '  \n',
     })
-    expect((await failure(empty())).message).toBe('The web identity token file /empty is empty')
+    expect((await rejection(empty())).message).toBe('The web identity token file /empty is empty')
   })
 
   test('an expired token is rejected by STS and not retried', async () => {
@@ -94,7 +86,7 @@ describe('fromWebIdentityTokenFile', () => {
       webIdentityTokenFile: '/t',
       readTextFile: async () => token,
     })
-    const error = (await failure(provider())) as AwsServiceError
+    const error = (await rejection(provider())) as AwsServiceError
     expect(error).toBeInstanceOf(AwsServiceError)
     expect(error.code).toBe('ExpiredTokenException')
     expect(emulator.stats().stsCalls.AssumeRoleWithWebIdentity).toBe(1)
@@ -216,7 +208,7 @@ describe('fromGitHubOidc', () => {
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'WRONG-SECRET-TOKEN',
     }
     const provider = fromGitHubOidc({ ...deps, fetch, env, roleArn: ROLE })
-    const error = await failure(provider())
+    const error = await rejection(provider())
     expect(error).toBeInstanceOf(CredentialsError)
     expect(error.message).toBe(
       "Could not get a GitHub OIDC token from http://actions.emulator.test (HTTP 403); check the job's `permissions: id-token: write`",
@@ -235,7 +227,7 @@ describe('fromGitHubOidc', () => {
       calls++
       return new Response('oops', { status: 503 })
     }
-    const pending = failure(fromGitHubOidc({ ...deps, fetch: flaky, env, roleArn: ROLE })())
+    const pending = rejection(fromGitHubOidc({ ...deps, fetch: flaky, env, roleArn: ROLE })())
     for (let i = 0; i < 3; i++) {
       await clock.settle()
       await clock.advance(1000)
@@ -246,7 +238,7 @@ describe('fromGitHubOidc', () => {
     expect(calls).toBe(3)
     const noToken: FetchLike = async () => Response.json({ count: 1 })
     expect(
-      (await failure(fromGitHubOidc({ ...deps, fetch: noToken, env, roleArn: ROLE })())).message,
+      (await rejection(fromGitHubOidc({ ...deps, fetch: noToken, env, roleArn: ROLE })())).message,
     ).toBe(
       'The GitHub OIDC token endpoint answered without a token (expected {"value": "<jwt>"})',
     )

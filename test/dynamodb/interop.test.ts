@@ -4,7 +4,6 @@
  * and both clients talk real HTTP to it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,58 +48,61 @@ else:
     print('{}')
 `
 
+/** The emulator served on 127.0.0.1:0 with an `items` table, and our client of it. */
+interface ItemsWorld {
+  readonly served: ServedEmulator
+  readonly ddb: DynamoDbClient
+  /** The environment of the other client: its own HOME and the emulator's base keys. */
+  env(extra?: Record<string, string>): Record<string, string>
+  close(): Promise<void>
+}
+
+async function itemsWorld(prefix: string): Promise<ItemsWorld> {
+  const served = await serveEmulator(createEmulator())
+  const home = mkdtempSync(join(tmpdir(), prefix))
+  const credentials = {
+    accessKeyId: served.env.AWS_ACCESS_KEY_ID!,
+    secretAccessKey: served.env.AWS_SECRET_ACCESS_KEY!,
+  }
+  const ddb = createDynamoDbClient({ region: 'us-east-1', credentials, endpoint: served.url, env: {} })
+  await ddb.createTable({
+    TableName: 'items',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  })
+  return {
+    served,
+    ddb,
+    env: (extra = {}) =>
+      isolatedAwsEnv(home, {
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        ...extra,
+      }),
+    close: async () => {
+      await served.close()
+      rmSync(home, { recursive: true, force: true })
+    },
+  }
+}
+
 describe.skipIf(python === undefined)("interop with Debian's python3-boto3", () => {
-  let served: ServedEmulator
-  let home: string
-  let ddb: DynamoDbClient
+  let world: ItemsWorld
 
   // Asynchronous: the emulator serves from this very process, so a blocking spawn would deadlock.
-  const boto3 = (op: 'get' | 'put', arg: unknown): Promise<any> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(python!, ['-c', SCRIPT, op, JSON.stringify(arg)], {
-        env: isolatedAwsEnv(home, {
-          ENDPOINT: served.url,
-          AWS_ACCESS_KEY_ID: served.env.AWS_ACCESS_KEY_ID!,
-          AWS_SECRET_ACCESS_KEY: served.env.AWS_SECRET_ACCESS_KEY!,
-        }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-      child.on('error', reject)
-      child.on(
-        'close',
-        (code) =>
-          code === 0
-            ? resolve(JSON.parse(stdout))
-            : reject(new Error(`boto3 ${op} exited ${code}: ${stderr}`)),
-      )
+  const boto3 = async (op: 'get' | 'put', arg: unknown): Promise<any> => {
+    const { stdout, stderr, code } = await run([python!, '-c', SCRIPT, op, JSON.stringify(arg)], {
+      env: world.env({ ENDPOINT: world.served.url }),
     })
+    if (code !== 0) throw new Error(`boto3 ${op} exited ${code}: ${stderr}`)
+    return JSON.parse(stdout)
+  }
 
   beforeAll(async () => {
-    const emulator = createEmulator()
-    served = await serveEmulator(emulator)
-    home = mkdtempSync(join(tmpdir(), 'ddb-interop-'))
-    ddb = createDynamoDbClient({
-      region: 'us-east-1',
-      credentials: emulator.baseCredentials,
-      endpoint: served.url,
-      env: {},
-    })
-    await ddb.createTable({
-      TableName: 'items',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    })
+    world = await itemsWorld('ddb-interop-')
   })
-
-  afterAll(async () => {
-    await served?.close()
-    if (home) rmSync(home, { recursive: true, force: true })
-  })
+  afterAll(() => world?.close())
 
   test('what this client writes, boto3 reads back identically', { timeout: 30_000 }, async () => {
     const item = {
@@ -117,7 +119,7 @@ describe.skipIf(python === undefined)("interop with Debian's python3-boto3", () 
       list: ['x', 1, [null, { deep: new Set(['y']) }]],
       map: { nested: { n: 0 } },
     }
-    await ddb.putItem({ TableName: 'items', Item: item })
+    await world.ddb.putItem({ TableName: 'items', Item: item })
     const read = await boto3('get', { pk: { S: 'ours' } })
     expect(read.bin).toEqual({ B: 'AAEC/f7/' })
     expect(read.big).toEqual({ N: '1208925819614629174706176' })
@@ -135,7 +137,7 @@ describe.skipIf(python === undefined)("interop with Debian's python3-boto3", () 
       ns: { NS: ['1', '-3'] },
       l: { L: [{ S: 'x' }, { BOOL: false }, { NULL: true }, { M: { k: { SS: ['p', 'q'] } } }] },
     })
-    const { Item } = await ddb.getItem({ TableName: 'items', Key: { pk: 'theirs' } })
+    const { Item } = await world.ddb.getItem({ TableName: 'items', Key: { pk: 'theirs' } })
     expect(Item).toEqual({
       pk: 'theirs',
       n: 12345678901234567890n,
@@ -149,47 +151,23 @@ describe.skipIf(python === undefined)("interop with Debian's python3-boto3", () 
 })
 
 describe.skipIf(aws === undefined)("interop with Debian's aws CLI", () => {
-  let served: ServedEmulator
-  let home: string
-  let ddb: DynamoDbClient
+  let world: ItemsWorld
 
-  // Asynchronous: the emulator serves from this very process, so a blocking spawn would deadlock.
   const cli = async (...args: string[]): Promise<any> => {
-    const { stdout, stderr, code } = await run([aws!, '--endpoint-url', served.url, '--output', 'json', 'dynamodb', ...args], {
-      env: isolatedAwsEnv(home, {
-        AWS_ACCESS_KEY_ID: served.env.AWS_ACCESS_KEY_ID!,
-        AWS_SECRET_ACCESS_KEY: served.env.AWS_SECRET_ACCESS_KEY!,
-        AWS_DEFAULT_REGION: 'us-east-1',
-      }),
+    const { stdout, stderr, code } = await run([aws!, '--endpoint-url', world.served.url, '--output', 'json', 'dynamodb', ...args], {
+      env: world.env({ AWS_DEFAULT_REGION: 'us-east-1' }),
     })
     if (code !== 0) throw new Error(`aws dynamodb ${args[0]} exited ${code}: ${stderr}`)
     return stdout.trim() ? JSON.parse(stdout) : {}
   }
 
   beforeAll(async () => {
-    served = await serveEmulator(createEmulator())
-    home = mkdtempSync(join(tmpdir(), 'ddb-awscli-'))
-    ddb = createDynamoDbClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: served.env.AWS_ACCESS_KEY_ID!, secretAccessKey: served.env.AWS_SECRET_ACCESS_KEY! },
-      endpoint: served.url,
-      env: {},
-    })
-    await ddb.createTable({
-      TableName: 'items',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    })
+    world = await itemsWorld('ddb-awscli-')
   })
-
-  afterAll(async () => {
-    await served?.close()
-    if (home) rmSync(home, { recursive: true, force: true })
-  })
+  afterAll(() => world?.close())
 
   test('what this client writes, aws dynamodb get-item reads back identically', { timeout: 30_000 }, async () => {
-    await ddb.putItem({
+    await world.ddb.putItem({
       TableName: 'items',
       Item: { pk: 'ours', s: 'héllo ✓', n: -42.5, big: 2n ** 80n, t: true, nil: null, bin: new Uint8Array([0, 255]), ss: new Set(['a', 'b']), l: [1, { m: 'x' }] },
     })
@@ -216,7 +194,7 @@ describe.skipIf(aws === undefined)("interop with Debian's aws CLI", () => {
       ns: { NS: ['1', '-3'] },
       l: { L: [{ S: 'x' }, { BOOL: false }, { NULL: true }, { M: { k: { SS: ['p', 'q'] } } }] },
     }))
-    const { Item } = await ddb.getItem({ TableName: 'items', Key: { pk: 'theirs' } })
+    const { Item } = await world.ddb.getItem({ TableName: 'items', Key: { pk: 'theirs' } })
     expect(Item).toEqual({
       pk: 'theirs',
       n: 12345678901234567890n,

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sha256Hex } from '../../src/aws/hex.ts'
 import { authenticate } from '../../src/emulator/auth.ts'
 import { EmulatorFault, type EmulatorService } from '../../src/emulator/context.ts'
 import { createKeyStore } from '../../src/emulator/keys.ts'
@@ -12,7 +13,6 @@ import {
   canonicalUris,
   constantTimeEqual,
   parseSigV4,
-  sha256Hex,
   signString,
   stringToSign,
   verifySigV4,

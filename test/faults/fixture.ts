@@ -21,6 +21,7 @@ import type { S3Client } from '../../src/s3/index.ts'
 import { createStsClient } from '../../src/sts.ts'
 import type { StsClient } from '../../src/sts.ts'
 import type { Clock, CredentialProvider, FetchLike } from '../../src/types.ts'
+export { rejection } from '../helpers/rejection.ts'
 
 /** 2026-01-01T00:00:00Z. */
 export const T0: number = Date.UTC(2026, 0, 1)
@@ -220,16 +221,6 @@ export async function drive<T>(
   if (!settled)
     throw new Error(`did not settle within ${(stepMs * maxSteps) / 1000} simulated seconds`)
   return promise
-}
-
-/** The rejection of `promise` (fails when it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
 }
 
 /**

@@ -13,6 +13,7 @@ import { createS3Client } from '../../src/s3/index.ts'
 import type { S3ClientOptions } from '../../src/s3/index.ts'
 import type { FetchLike } from '../../src/types.ts'
 import { pseudoRandomBytes } from './fake.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const MiB = 1024 * 1024
 
@@ -29,15 +30,6 @@ function setup(options: Partial<S3ClientOptions> = {}) {
     ...options,
   })
   return { emulator, s3, clock }
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 /** The ETag S3 gives a multipart object, computed independently with node:crypto. */
@@ -113,13 +105,13 @@ describe('S3 client against the emulator', () => {
     expect(head.ContentLength).toBe(10)
     expect(head.LastModified).toBeInstanceOf(Date)
 
-    const missing = (await caught(s3.getObject({ Bucket: 'ranges', Key: 'nope' }))) as AwsServiceError
+    const missing = (await rejection(s3.getObject({ Bucket: 'ranges', Key: 'nope' }))) as AwsServiceError
     expect([missing.code, missing.status]).toEqual(['NoSuchKey', 404])
-    const headMissing = (await caught(s3.headObject({ Bucket: 'ranges', Key: 'nope' }))) as AwsServiceError
+    const headMissing = (await rejection(s3.headObject({ Bucket: 'ranges', Key: 'nope' }))) as AwsServiceError
     expect([headMissing.code, headMissing.status]).toEqual(['NotFound', 404])
-    const noBucket = (await caught(s3.listObjectsV2({ Bucket: 'no-such-bucket' }))) as AwsServiceError
+    const noBucket = (await rejection(s3.listObjectsV2({ Bucket: 'no-such-bucket' }))) as AwsServiceError
     expect([noBucket.code, noBucket.status]).toEqual(['NoSuchBucket', 404])
-    const badRange = (await caught(s3.getObject({ Bucket: 'ranges', Key: 'digits', Range: 'bytes=20-30' }))) as AwsServiceError
+    const badRange = (await rejection(s3.getObject({ Bucket: 'ranges', Key: 'digits', Range: 'bytes=20-30' }))) as AwsServiceError
     expect([badRange.code, badRange.status]).toEqual(['InvalidRange', 416])
   })
 
@@ -165,7 +157,7 @@ describe('S3 client against the emulator', () => {
     expect(result.Deleted.map((d) => d.Key).sort()).toEqual(['dst/2', 'never-existed', 'src/a b+c'])
     expect((await s3.listObjectsV2({ Bucket: 'copies' })).Contents).toEqual([])
     await s3.deleteBucket({ Bucket: 'copies' })
-    expect(((await caught(s3.headBucket({ Bucket: 'copies' }))) as AwsServiceError).code).toBe('NotFound')
+    expect(((await rejection(s3.headBucket({ Bucket: 'copies' }))) as AwsServiceError).code).toBe('NotFound')
   })
 
   test('presigned GET and PUT work when fetched directly, and expire', async () => {
@@ -218,15 +210,15 @@ describe('S3 client against the emulator', () => {
       return emulator.fetch(request)
     }
     const client = createS3Client({ region: 'us-east-1', credentials: emulator.baseCredentials, endpoint: 'http://s3.localhost', fetch: failing, env: {}, clock })
-    const error = (await caught(
+    const error = (await rejection(
       client.upload({ Bucket: 'aborts', Key: 'k', Body: new Uint8Array(16 * MiB), partSize: 5 * MiB, queueSize: 1 }),
     )) as AwsServiceError
     expect(error.code).toBe('AccessDenied')
     expect(partsSeen).toBe(2)
     expect(uploadId).toBeDefined()
-    const gone = (await caught(s3.listParts({ Bucket: 'aborts', Key: 'k', UploadId: uploadId! }))) as AwsServiceError
+    const gone = (await rejection(s3.listParts({ Bucket: 'aborts', Key: 'k', UploadId: uploadId! }))) as AwsServiceError
     expect(gone.code).toBe('NoSuchUpload')
-    expect(((await caught(s3.headObject({ Bucket: 'aborts', Key: 'k' }))) as AwsServiceError).code).toBe('NotFound')
+    expect(((await rejection(s3.headObject({ Bucket: 'aborts', Key: 'k' }))) as AwsServiceError).code).toBe('NotFound')
   })
 
   test('a multipart upload whose parts span several credential expiries completes', async () => {
