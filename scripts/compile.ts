@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { compileCli, scratchDir, trainBytecodeOrder } from './compile-binary.ts'
+import { compileCli } from './compile-binary.ts'
 
 const TARGETS = [
   ['bun-linux-x64', 'stsrefresh-linux-x64'],
@@ -24,11 +24,10 @@ function commit(): string {
 }
 
 const defines = { __STSREFRESH_COMMIT__: JSON.stringify(commit()) }
-const scratch = await scratchDir()
 
-function compile(outfile: string, bytecodeOrder: string, target?: string): void {
+function compile(outfile: string, target?: string): void {
   try {
-    compileCli(outfile, { defines, bytecodeOrder, ...(target ? { target } : {}) })
+    compileCli(outfile, { defines, ...(target ? { target } : {}) })
   } catch (error) {
     console.error(`compile: ${(error as Error).message}`)
     process.exit(1)
@@ -37,24 +36,20 @@ function compile(outfile: string, bytecodeOrder: string, target?: string): void 
 }
 
 try {
-  // One training run on this machine orders the bytecode of every target (same JavaScript).
-  const order = await trainBytecodeOrder(scratch, { defines })
   await mkdir('dist/bin', { recursive: true })
   if (process.argv.includes('--all')) {
     const sums: string[] = []
     for (const [target, name] of TARGETS) {
       const file = `dist/bin/${name}`
-      compile(file, order, target)
+      compile(file, target)
       sums.push(`${createHash('sha256').update(await readFile(file)).digest('hex')}  ${basename(file)}`)
     }
     await writeFile('dist/bin/SHA256SUMS', `${sums.join('\n')}\n`)
     console.error('compile: wrote dist/bin/SHA256SUMS')
   } else {
-    compile('dist/bin/stsrefresh', order)
+    compile('dist/bin/stsrefresh')
   }
 } catch (error) {
   console.error(`compile: ${(error as Error).message}`)
   process.exitCode = 1
-} finally {
-  await rm(scratch, { recursive: true, force: true })
 }

@@ -5,7 +5,7 @@
  * replace theirs in an existing file) and prints Markdown tables (see README.md).
  * Everything runs against the emulator on 127.0.0.1; nothing leaves the machine.
  */
-import { compileCli, trainBytecodeOrder } from '../compile-binary.ts'
+import { compileCli } from '../compile-binary.ts'
 import { COMPILE_FLAGS } from '../compile-flags.ts'
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
@@ -124,8 +124,8 @@ function createContext(args: Args, tmp: string, notes: string[]): BenchContext {
           await mkdir(join(tmp, 'bin'), { recursive: true })
           const outfile = join(tmp, 'bin', name)
           if (entry === 'src/cli/main.ts' && extraFlags.length === 0) {
-            // The CLI exactly as scripts/compile.ts builds it (bytecode order included).
-            compileCli(outfile, { cwd: ROOT, bytecodeOrder: await trainBytecodeOrder(tmp, { cwd: ROOT }) })
+            // The CLI exactly as scripts/compile.ts builds it.
+            compileCli(outfile, { cwd: ROOT })
             return outfile
           }
           // The flags of scripts/compile.ts, so the binary measured is the one released.
