@@ -36,7 +36,7 @@ export const signing: Benchmark = {
   items: [5],
   title: 'Signing: aws4fetch (as the request layer uses it) vs @smithy/signature-v4',
   async run(context) {
-    const why = await missing('src/aws/sign.ts', ['signRequest', 'sha256Hex'])
+    const why = (await missing('src/aws/sign.ts', ['signRequest'])) ?? (await missing('src/aws/hex.ts', ['sha256Hex']))
     if (why) return pendingRows(5, ['s3-get', 'dynamodb-put'], ['stsrefresh', 'sdk-v3'], METRIC, why)
     const bundle = await context.libBundle()
     context.note('Each sample signs back to back for a fixed time; stsrefresh and smithy alternate within one process per runtime; ratio = stsrefresh / smithy, pair by pair.')
