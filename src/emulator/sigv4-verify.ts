@@ -125,16 +125,38 @@ export function canonicalRequestText(parts: {
   }\n${parts.payloadHash}`
 }
 
-async function hmac(key: Uint8Array | string, data: string): Promise<Uint8Array> {
-  const raw = typeof key === 'string' ? encoder.encode(key) : key
-  const cryptoKey = await crypto.subtle.importKey(
-    'raw',
-    raw as Uint8Array<ArrayBuffer>,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
+const hmacKey = (raw: Uint8Array): Promise<CryptoKey> =>
+  crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+
+async function hmac(key: CryptoKey | Uint8Array | string, data: string): Promise<Uint8Array> {
+  const cryptoKey = key instanceof CryptoKey ? key : await hmacKey(typeof key === 'string' ? encoder.encode(key) : key)
   return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data)))
+}
+
+/**
+ * Derived signing keys by secret and scope. The derivation is four HMACs and four key imports,
+ * each a WebCrypto round trip; it changes once a day per credential, so every request after the
+ * first of a day needs only the final HMAC (as AWS's SDKs and aws4fetch cache it on the signing
+ * side). Bounded: the oldest entries go first. Kept in memory only, like the secrets themselves.
+ */
+const signingKeys = new Map<string, Promise<CryptoKey>>()
+const SIGNING_KEY_LIMIT = 256
+
+function signingKey(secret: string, scope: { readonly date: string; readonly region: string; readonly service: string }): Promise<CryptoKey> {
+  const id = `${secret}\n${scope.date}\n${scope.region}\n${scope.service}`
+  let key = signingKeys.get(id)
+  if (!key) {
+    key = (async () => {
+      const kDate = await hmac(`AWS4${secret}`, scope.date)
+      const kRegion = await hmac(kDate, scope.region)
+      const kService = await hmac(kRegion, scope.service)
+      return hmacKey(await hmac(kService, 'aws4_request'))
+    })()
+    key.catch(() => signingKeys.delete(id))
+    if (signingKeys.size >= SIGNING_KEY_LIMIT) signingKeys.delete(signingKeys.keys().next().value!)
+    signingKeys.set(id, key)
+  }
+  return key
 }
 
 /** The string to sign for a canonical request under `scope` (`date/region/service/aws4_request`). */
@@ -152,11 +174,7 @@ export async function signString(
   scope: { readonly date: string; readonly region: string; readonly service: string },
   text: string,
 ): Promise<string> {
-  const kDate = await hmac(`AWS4${secret}`, scope.date)
-  const kRegion = await hmac(kDate, scope.region)
-  const kService = await hmac(kRegion, scope.service)
-  const kSigning = await hmac(kService, 'aws4_request')
-  return toHex(await hmac(kSigning, text))
+  return toHex(await hmac(await signingKey(secret, scope), text))
 }
 
 /** Compare two strings in time that depends only on their lengths. */

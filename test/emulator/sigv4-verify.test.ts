@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { createHmac } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -171,6 +172,41 @@ describe('AWS SigV4 test suite', () => {
       expect(wrongBody.ok).toBe(false)
     })
   }
+})
+
+describe('derived signing keys', () => {
+  // The SigV4 key derivation written out with node:crypto, independent of the emulator's cache.
+  const reference = (secret: string, date: string, region: string, service: string, text: string): string => {
+    let key: Buffer | string = `AWS4${secret}`
+    for (const part of [date, region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest()
+    return createHmac('sha256', key).update(text).digest('hex')
+  }
+
+  test('are kept per secret and scope: interleaved signing always matches a fresh derivation', async () => {
+    const secrets = ['secret-one/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'secret-two/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB']
+    const scopes = [
+      { date: '20260101', region: 'us-east-1', service: 's3' },
+      { date: '20260102', region: 'us-east-1', service: 's3' },
+      { date: '20260101', region: 'eu-west-1', service: 's3' },
+      { date: '20260101', region: 'us-east-1', service: 'dynamodb' },
+    ]
+    for (let round = 0; round < 2; round++) {
+      for (const scope of scopes) {
+        for (const secret of secrets) {
+          const text = `round ${round} ${scope.date} ${scope.region} ${scope.service}`
+          expect(await signString(secret, scope, text)).toBe(reference(secret, scope.date, scope.region, scope.service, text))
+        }
+      }
+    }
+  })
+
+  test('concurrent first requests of a scope agree, and keys evicted by many others are derived again', async () => {
+    const scope = { date: '20260103', region: 'us-east-1', service: 'sts' }
+    const signed = await Promise.all(Array.from({ length: 20 }, () => signString('first-secret', scope, 'same text')))
+    expect(new Set(signed)).toEqual(new Set([reference('first-secret', scope.date, scope.region, scope.service, 'same text')]))
+    for (let i = 0; i < 300; i++) await signString(`other-secret-${i}`, scope, 'x')
+    expect(await signString('first-secret', scope, 'again')).toBe(reference('first-secret', scope.date, scope.region, scope.service, 'again'))
+  })
 })
 
 describe('canonical forms', () => {
