@@ -6,7 +6,6 @@
  * Everything runs against the emulator on 127.0.0.1; nothing leaves the machine.
  */
 import { compileCli } from '../compile-binary.ts'
-import { COMPILE_FLAGS } from '../compile-flags.ts'
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, release, tmpdir, totalmem } from 'node:os'
@@ -123,17 +122,8 @@ function createContext(args: Args, tmp: string, notes: string[]): BenchContext {
         pending = (async () => {
           await mkdir(join(tmp, 'bin'), { recursive: true })
           const outfile = join(tmp, 'bin', name)
-          if (entry === 'src/cli/main.ts' && extraFlags.length === 0) {
-            // The CLI exactly as scripts/compile.ts builds it.
-            compileCli(outfile, { cwd: ROOT })
-            return outfile
-          }
           // The flags of scripts/compile.ts, so the binary measured is the one released.
-          const args = ['build', '--compile', ...COMPILE_FLAGS, ...extraFlags, entry, '--outfile', outfile]
-          const done = Bun.spawnSync([process.execPath, ...args], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
-          if (done.exitCode !== 0) {
-            throw new Error(`bun build --compile ${entry} failed: ${done.stderr.toString().slice(0, 1000)}`)
-          }
+          compileCli(outfile, { cwd: ROOT, entry, extraFlags })
           return outfile
         })()
         compiled.set(name, pending)

@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { run } from '../helpers/spawn.ts'
 import { debianAwsCli, isolatedAwsEnv } from '../helpers/tools.ts'
 import {
   BUN,
@@ -169,7 +170,7 @@ test(
     const env = isolatedAwsEnv(home, { AWS_EC2_METADATA_DISABLED: 'true' })
     const before = assumeRoles()
     for (let i = 0; i < 2; i++) {
-      const child = Bun.spawn([
+      const { stdout, stderr, code } = await run([
         aws,
         '--profile',
         'job',
@@ -179,16 +180,7 @@ test(
         'get-caller-identity',
         '--output',
         'json',
-      ], {
-        env,
-        stdout: 'pipe',
-        stderr: 'pipe',
-      })
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(child.stdout).text(),
-        new Response(child.stderr).text(),
-        child.exited,
-      ])
+      ], { env })
       recordStderr(stderr)
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
       expect(JSON.parse(stdout).Arn).toBe('arn:aws:sts::123456789012:assumed-role/cp/from-config')

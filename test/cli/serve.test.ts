@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
+import { run } from '../helpers/spawn.ts'
 import { debianAwsCli, isolatedAwsEnv } from '../helpers/tools.ts'
 import {
   BUN,
@@ -137,7 +138,7 @@ test(
     // A real client that only has the two variables.
     const aws = debianAwsCli()
     if (aws) {
-      const client = Bun.spawn([
+      const { stdout: out, stderr: errText, code } = await run([
         aws,
         '--endpoint-url',
         world.served.url,
@@ -145,16 +146,7 @@ test(
         'get-caller-identity',
         '--output',
         'json',
-      ], {
-        env: isolatedAwsEnv(world.home, { ...vars, AWS_EC2_METADATA_DISABLED: 'true' }),
-        stdout: 'pipe',
-        stderr: 'pipe',
-      })
-      const [out, errText, code] = await Promise.all([
-        new Response(client.stdout).text(),
-        new Response(client.stderr).text(),
-        client.exited,
-      ])
+      ], { env: isolatedAwsEnv(world.home, { ...vars, AWS_EC2_METADATA_DISABLED: 'true' }) })
       recordStderr(errText)
       expect({ code, errText }).toEqual({ code: 0, errText: '' })
       expect(JSON.parse(out).Arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/served\//)

@@ -3,17 +3,8 @@
  * 127.0.0.1: base keys, then the temporary credentials STS returned, then the same credentials
  * once the emulator's (manual) clock reaches their Expiration.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createManualClock, type ManualClock } from '../../src/clock.ts'
-import {
-  createEmulator,
-  type Emulator,
-  type ServedEmulator,
-  serveEmulator,
-} from '../../src/emulator/index.ts'
+import { describe, expect, test } from 'bun:test'
+import { interopEmulator } from '../helpers/interop-emulator.ts'
 import { type Run, run as spawnRun } from '../helpers/spawn.ts'
 import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
@@ -21,32 +12,8 @@ const ROLE = 'arn:aws:iam::123456789012:role/interop'
 
 const run = (cmd: string[], env: Record<string, string>): Promise<Run> => spawnRun(cmd, { env })
 
-interface Fixture {
-  readonly clock: ManualClock
-  readonly emulator: Emulator
-  readonly served: ServedEmulator
-  readonly home: string
-}
-
-let fixture: Fixture | undefined
-
-async function start(): Promise<Fixture> {
-  // Start at the real time (the clients sign with it), whole seconds for readable expirations.
-  // A 240 s lifetime keeps "1 ms before Expiration" within the 5-minute signing window.
-  const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000)
-  const emulator = createEmulator({ clock, lifetimeSeconds: 240 })
-  const served = await serveEmulator(emulator, { port: 0 })
-  const home = mkdtempSync(join(tmpdir(), 'stsrefresh-interop-'))
-  fixture = { clock, emulator, served, home }
-  return fixture
-}
-
-afterEach(async () => {
-  if (!fixture) return
-  await fixture.served.close()
-  rmSync(fixture.home, { recursive: true, force: true })
-  fixture = undefined
-})
+// 240 s keeps "1 ms before Expiration" within the 5-minute signing window.
+const start = interopEmulator(240, 'stsrefresh-interop-')
 
 describe("Debian's aws CLI", () => {
   const aws = debianAwsCli()

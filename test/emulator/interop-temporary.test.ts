@@ -4,41 +4,19 @@
  * the emulator's clock reaches their Expiration (S3 `ExpiredToken`, DynamoDB
  * `ExpiredTokenException`).
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createManualClock, type ManualClock } from '../../src/clock.ts'
-import { createEmulator, type Emulator, type ServedEmulator, serveEmulator } from '../../src/emulator/index.ts'
+import type { Emulator, ServedEmulator } from '../../src/emulator/index.ts'
+import { interopEmulator } from '../helpers/interop-emulator.ts'
 import { type Run, run as spawnRun } from '../helpers/spawn.ts'
 import { debianAwsCli, debianBoto3Python, isolatedAwsEnv } from '../helpers/tools.ts'
 
 const run = (cmd: string[], env: Record<string, string>): Promise<Run> => spawnRun(cmd, { env })
 
-interface Fixture {
-  readonly clock: ManualClock
-  readonly emulator: Emulator
-  readonly served: ServedEmulator
-  readonly home: string
-}
-let fixture: Fixture | undefined
-afterEach(async () => {
-  if (!fixture) return
-  await fixture.served.close()
-  rmSync(fixture.home, { recursive: true, force: true })
-  fixture = undefined
-})
-
 const LIFETIME_S = 120
-
-async function start(): Promise<Fixture> {
-  // The real time (clients sign with it), so 1 lifetime later is still inside the 5-minute window.
-  const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000)
-  const emulator = createEmulator({ clock, lifetimeSeconds: LIFETIME_S })
-  const served = await serveEmulator(emulator, { port: 0 })
-  fixture = { clock, emulator, served, home: mkdtempSync(join(tmpdir(), 'stsrefresh-interop-tmp-')) }
-  return fixture
-}
+// The real time, so 1 lifetime later is still inside the 5-minute signing window.
+const start = interopEmulator(LIFETIME_S, 'stsrefresh-interop-tmp-')
 
 /** Temporary credentials for a role, from the emulator's STS through its own handler. */
 async function assumeRole(emulator: Emulator, served: ServedEmulator) {
