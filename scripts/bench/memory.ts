@@ -2,11 +2,14 @@
  * Item 8: memory of `stsrefresh serve` (the compiled binary) from /proc/<pid>/status: RSS when
  * idle, RSS along 1,000 accelerated refreshes (the emulator issues 1 s credentials, so the
  * credential server refreshes every fraction of a second; 100 with --quick), and RSS plus peak
- * (VmHWM) after 100 concurrent credential requests.
+ * (VmHWM) after 100 concurrent credential requests; then, in this process, the heap that survives
+ * a full GC across 8,000 refreshes of the same credential stack (live-heap.ts; 800 with --quick),
+ * which tells a leak from the allocator's and the collector's timing.
  */
 import type { Subprocess } from 'bun'
 import type { Benchmark, Row } from './common.ts'
 import { isolatedEnv, REGION, ROLE_ARN, rssOf, scratch, until } from './common.ts'
+import { liveHeapAcrossRefreshes } from './live-heap.ts'
 
 const METRIC = 'MiB RSS (lower is better)'
 
@@ -108,6 +111,22 @@ export const memory: Benchmark = {
       await served.close()
     }
     context.note('The emulator issues credentials that expire on the next whole second (1 s lifetime, STS Expiration has whole seconds), so the credential server refreshes several times a second; a client asks for credentials every 100 ms meanwhile.')
+
+    const scale = context.quick ? 100 : 1000
+    const samples = await liveHeapAcrossRefreshes([1, 2, 4, 8].map((n) => n * scale))
+    const first = samples[0]!
+    const last = samples[samples.length - 1]!
+    const perRefresh = (last.objects - first.objects) / (last.refreshes - first.refreshes)
+    rows.push({
+      item: 8,
+      case: `in process: objects alive after a full GC, after ${last.refreshes} refreshes (refreshable + fromAssumeRole)`,
+      subject: 'stsrefresh',
+      metric: 'live JS objects (flat is right)',
+      value: last.objects,
+      status: 'ok',
+      note: `${perRefresh.toFixed(3)} objects per refresh from ${first.refreshes} to ${last.refreshes}; trace (refreshes: objects, heap KiB): ${samples.map((s) => `${s.refreshes}: ${s.objects}, ${s.heapKiB.toFixed(0)}`).join('; ')}`,
+    })
+    context.note('In process: the same credential stack (SigV4, the STS call, the XML reader, the refresh timer) against the in-process emulator on a manual clock; Bun.gc(true) before each sample, the emulator\'s issued keys dropped first (its state, not ours).')
     return rows
   },
 }

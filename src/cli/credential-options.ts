@@ -5,7 +5,6 @@
  * credential-session.ts, so a cached `credential-process` never loads the credential sources.
  */
 import type { Command } from 'cac'
-import process from 'node:process'
 import { UsageError } from './usage-error.ts'
 
 /** Parsed credential flags. */
@@ -67,12 +66,38 @@ const patterned = (
   return value
 }
 
+/**
+ * The flags `raw` spells, taken as they are: for input parseCredentialFlags accepts, exactly what
+ * it returns (it returns this). The credential-process fast path keys its cache lookup on it
+ * without validating: strings are kept verbatim and the duration goes through `Number` here as
+ * there, so input parseCredentialFlags rejects gives flags it rejects too, a configuration no
+ * cache entry was ever written for (the full command validates before it writes). Such a
+ * lookup misses, and the full command reports the mistake. The regular expressions of the checks
+ * cost a cached run more than anything else it does in JavaScript (Findings 16).
+ */
+export function credentialFlagsOf(raw: Record<string, unknown>): CredentialFlags {
+  const duration = raw.duration ?? CREDENTIAL_FLAG_DEFAULTS.duration
+  return {
+    profile: raw.profile as string | undefined,
+    roleArn: raw.roleArn as string | undefined,
+    roleSessionName: raw.roleSessionName as string | undefined,
+    externalId: raw.externalId as string | undefined,
+    duration: typeof duration === 'number' ? duration : Number(duration),
+    webIdentityTokenFile: raw.webIdentityTokenFile as string | undefined,
+    githubOidc: raw.githubOidc === true,
+    audience: raw.audience as string | undefined,
+    region: raw.region as string | undefined,
+    endpointUrl: raw.endpointUrl as string | undefined,
+    verbose: raw.verbose === true,
+  }
+}
+
 /** Validate raw cac flags; every mistake names the flag and what is accepted. */
 export function parseCredentialFlags(raw: Record<string, unknown>): CredentialFlags {
-  const durationRaw = raw.duration ?? 3600
-  const duration = typeof durationRaw === 'number' ? durationRaw : Number(durationRaw)
+  const flags = credentialFlagsOf(raw)
+  const { duration } = flags
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw new UsageError(`--duration must be a whole number of seconds from 900 to 43200 (got ${String(durationRaw)})`)
+    throw new UsageError(`--duration must be a whole number of seconds from 900 to 43200 (got ${String(raw.duration)})`)
   }
   const endpointUrl = optionalString(raw, 'endpointUrl', '--endpoint-url')
   if (endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(endpointUrl)) {
@@ -82,23 +107,21 @@ export function parseCredentialFlags(raw: Record<string, unknown>): CredentialFl
   if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
     throw new UsageError(`--role-arn must look like arn:aws:iam::123456789012:role/name (got ${roleArn})`)
   }
-  return {
-    profile: optionalString(raw, 'profile', '--profile'),
-    roleArn,
-    // Patterns and lengths from the STS API reference (AssumeRole request parameters).
-    roleSessionName: patterned(raw, 'roleSessionName', '--role-session-name', /^[\w+=,.@-]{2,64}$/, '2-64 characters of letters, digits and +=,.@_-'),
-    externalId: patterned(raw, 'externalId', '--external-id', /^[\w+=,.@:/-]{2,1224}$/, '2-1224 characters of letters, digits and +=,.@:/_-'),
-    duration,
-    webIdentityTokenFile: optionalString(raw, 'webIdentityTokenFile', '--web-identity-token-file'),
-    githubOidc: raw.githubOidc === true,
-    audience: optionalString(raw, 'audience', '--audience'),
-    region: patterned(raw, 'region', '--region', /^[a-z0-9]+(-[a-z0-9]+)*$/, 'an AWS region name such as us-east-1'),
-    endpointUrl,
-    verbose: raw.verbose === true,
-  }
+  optionalString(raw, 'profile', '--profile')
+  // Patterns and lengths from the STS API reference (AssumeRole request parameters).
+  patterned(raw, 'roleSessionName', '--role-session-name', /^[\w+=,.@-]{2,64}$/, '2-64 characters of letters, digits and +=,.@_-')
+  patterned(raw, 'externalId', '--external-id', /^[\w+=,.@:/-]{2,1224}$/, '2-1224 characters of letters, digits and +=,.@:/_-')
+  optionalString(raw, 'webIdentityTokenFile', '--web-identity-token-file')
+  optionalString(raw, 'audience', '--audience')
+  patterned(raw, 'region', '--region', /^[a-z0-9]+(-[a-z0-9]+)*$/, 'an AWS region name such as us-east-1')
+  return flags
 }
 
-/** The environment the sources see: the process's, with the flags applied as overrides. */
+/**
+ * The environment the sources see: the process's, with the flags applied as overrides. The global
+ * `process`, not an import of node:process: this module is on the credential-process fast path,
+ * where each `node:*` module a Bun binary loads costs start-up time (Findings 16).
+ */
 export function effectiveEnv(flags: CredentialFlags): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env }
   if (flags.profile) env.AWS_PROFILE = flags.profile

@@ -3,23 +3,22 @@
  * credentials are cached is answered by a small module (cached-credential-process.ts) before
  * the command line parser and the commands are loaded (cli.ts); everything else goes to them.
  * With the binary built with `--splitting`, what is not imported is not even read.
+ *
+ * Top-level code only, and the global `process` rather than node:process: the binary is built
+ * with `--bytecode-depth=0`, which precompiles module top levels but compiles functions from
+ * source on their first call, and each `node:*` module costs start-up time (Findings 16).
  */
-import process from 'node:process'
+export {}
 
-/** Run the CLI with `argv` (as `process.argv`); resolves to the exit code. */
-export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  if (argv[2] === 'credential-process') {
-    try {
-      const { answerFromCache } = await import('./cached-credential-process.ts')
-      if (await answerFromCache(argv.slice(3))) return 0
-    } catch {
-      // Whatever went wrong, the full command reports it properly.
-    }
+let answered = false
+if (process.argv[2] === 'credential-process') {
+  try {
+    ;({ answered } = await import('./cached-credential-process.ts'))
+  } catch {
+    // Whatever went wrong, the full command reports it properly.
   }
-  const { runCli } = await import('./cli.ts')
-  return runCli(argv)
 }
-
-// Run when executed (Bun and Deno set import.meta.main; Node 20 leaves it undefined), not when
-// imported by a test.
-if ((import.meta as { main?: boolean }).main !== false) process.exitCode = await main()
+if (!answered) {
+  const { runCli } = await import('./cli.ts')
+  process.exitCode = await runCli(process.argv)
+}

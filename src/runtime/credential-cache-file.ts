@@ -6,10 +6,13 @@
  * symlink is never trusted: it is ignored (and replaced by the next write).
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs'
-import { join } from 'node:path'
-import process from 'node:process'
 import { sha256Hex } from '../aws/hex.ts'
 import type { Credentials } from '../types.ts'
+
+// No node:path or node:process here: this module is on the credential-process fast path, where
+// each `node:*` module a Bun binary loads costs start-up time (Findings 16). The paths joined are
+// a directory from the environment and fixed names, so joining with the separator is enough.
+const join = (...parts: string[]): string => parts.join(process.platform === 'win32' ? '\\' : '/')
 
 /** Cached credentials and when they were issued (to judge how much of their life is left). */
 export interface CachedEntry {

@@ -1,15 +1,16 @@
 /**
  * The `credential-process` start-up fast path (src/cli/cached-credential-process.ts): it must
  * read flags exactly as cac does (or the two paths would compute different cache keys), answer
- * only a reusable cache hit, and hand everything else, silently, to the full command.
+ * only a reusable cache hit, and hand everything else, silently, to the full command. The module
+ * is a script (its top-level code does the work), so each case here evaluates it afresh, with
+ * `process.argv` and `process.env` set as a start of the binary would have them.
  */
 import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
 import { cac } from 'cac'
 import fc from 'fast-check'
 import { chmodSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { answerFromCache, plainCredentialArgs } from '../../src/cli/cached-credential-process.ts'
-import { addCredentialOptions, parseCredentialFlags } from '../../src/cli/credential-options.ts'
+import { addCredentialOptions, credentialFlagsOf, parseCredentialFlags } from '../../src/cli/credential-options.ts'
 import { restoreOptionText } from '../../src/cli/raw-options.ts'
 import { type CliWorld, removeDirs, runCli, startWorld, tempDir } from './harness.ts'
 
@@ -22,6 +23,39 @@ function cacOptions(args: readonly string[]): Record<string, unknown> {
   return cli.options
 }
 
+interface FastPathRun {
+  readonly answered: boolean
+  /** What the fast path read from the command line (undefined: not the plain shape). */
+  readonly plainOptions: Record<string, unknown> | undefined
+  /** What it printed with console.log. */
+  readonly printed: string[]
+}
+
+let evaluations = 0
+
+/**
+ * Evaluate the fast path afresh as the start `stsrefresh credential-process ...args` with `env`
+ * as the whole environment. It must never write to stderr: the full command owns every message.
+ */
+async function fastPath(args: readonly string[], env: Record<string, string> = {}, command = 'credential-process'): Promise<FastPathRun> {
+  const saved = { env: process.env, argv: process.argv }
+  const log = spyOn(console, 'log').mockImplementation(() => {})
+  const error = spyOn(console, 'error').mockImplementation(() => {})
+  process.env = { ...env }
+  process.argv = [saved.argv[0]!, 'main.ts', command, ...args]
+  try {
+    // A new query string is a new module instance, so its top-level code runs again.
+    const module = await import(`../../src/cli/cached-credential-process.ts?evaluation=${++evaluations}`)
+    expect(error).not.toHaveBeenCalled()
+    return { answered: module.answered, plainOptions: module.plainOptions, printed: log.mock.calls.map((call) => call.join(' ')) }
+  } finally {
+    process.env = saved.env
+    process.argv = saved.argv
+    log.mockRestore()
+    error.mockRestore()
+  }
+}
+
 const outcome = (raw: Record<string, unknown>): unknown => {
   try {
     return parseCredentialFlags(raw)
@@ -30,7 +64,7 @@ const outcome = (raw: Record<string, unknown>): unknown => {
   }
 }
 
-describe('plainCredentialArgs reads flags as cac does', () => {
+describe('the fast path reads flags as cac does', () => {
   const VALUES: Record<string, string[]> = {
     '--profile': ['dev', 'prod-eu', '0012'],
     '--role-arn': ['arn:aws:iam::123456789012:role/app', 'arn:aws-cn:iam::000000000001:role/a/b', 'not-an-arn'],
@@ -53,20 +87,43 @@ describe('plainCredentialArgs reads flags as cac does', () => {
       return tokens.flat()
     })
 
-  test('every plain command line gives the same validated flags (or the same error)', () => {
+  test('every plain command line gives the same validated flags (or the same error)', async () => {
+    await fc.assert(
+      fc.asyncProperty(argv, async (args) => {
+        // No HOME: the run stops after reading the command line, before any file is touched.
+        const { plainOptions, answered } = await fastPath(args)
+        expect(answered).toBe(false)
+        expect(plainOptions).toBeDefined()
+        expect(outcome(plainOptions!)).toEqual(outcome(cacOptions(args)))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  test('unvalidated flags key only what validation accepts: the same flags, or flags it rejects', () => {
     fc.assert(
       fc.property(argv, (args) => {
-        const plain = plainCredentialArgs(args)
-        expect(plain).toBeDefined()
-        expect(outcome(plain!)).toEqual(outcome(cacOptions(args)))
+        const options = cacOptions(args)
+        const validated = outcome(options)
+        if (typeof validated === 'string') expect(outcome({ ...credentialFlagsOf(options) })).toStartWith('error: ')
+        else expect(credentialFlagsOf(options)).toEqual(validated as ReturnType<typeof credentialFlagsOf>)
       }),
       { numRuns: 500 },
     )
   })
 
-  test('defaults are the ones cac fills in', () => {
-    expect(plainCredentialArgs([])).toEqual({ duration: 3600, audience: 'sts.amazonaws.com' })
-    expect(outcome(plainCredentialArgs([])!)).toEqual(outcome(cacOptions([])))
+  test('defaults are the ones cac fills in', async () => {
+    const { plainOptions } = await fastPath([])
+    expect(plainOptions).toEqual({ duration: 3600, audience: 'sts.amazonaws.com' })
+    expect(outcome(plainOptions!)).toEqual(outcome(cacOptions([])))
+  })
+
+  test('imported at the start of another command, it reads nothing and does nothing', async () => {
+    expect(await fastPath(['--role-arn', 'arn:aws:iam::123456789012:role/a'], {}, 'env')).toEqual({
+      answered: false,
+      plainOptions: undefined,
+      printed: [],
+    })
   })
 
   test.each([
@@ -84,12 +141,12 @@ describe('plainCredentialArgs reads flags as cac does', () => {
     [['positional']],
     [['--', 'x']],
     [['--constructor', 'x']],
-  ])('%j is left to the full command', (args) => {
-    expect(plainCredentialArgs(args)).toBeUndefined()
+  ])('%j is left to the full command', async (args) => {
+    expect(await fastPath(args)).toEqual({ answered: false, plainOptions: undefined, printed: [] })
   })
 })
 
-describe('answerFromCache against a cache the full command wrote', () => {
+describe('the fast path against a cache the full command wrote', () => {
   let world: CliWorld
   let home: string
   const ROLE = ['--role-arn', 'arn:aws:iam::123456789012:role/fast', '--duration', '1800']
@@ -108,21 +165,9 @@ describe('answerFromCache against a cache the full command wrote', () => {
     removeDirs(home)
   })
 
-  /** Run the fast path in this process with `env` as its whole environment; what it printed. */
-  async function fast(args: readonly string[], env: Record<string, string>): Promise<{ answered: boolean; printed: string[] }> {
-    const saved = process.env
-    const log = spyOn(console, 'log').mockImplementation(() => {})
-    const error = spyOn(console, 'error').mockImplementation(() => {})
-    process.env = { ...env }
-    try {
-      const answered = await answerFromCache(args)
-      expect(error).not.toHaveBeenCalled()
-      return { answered, printed: log.mock.calls.map((call) => call.join(' ')) }
-    } finally {
-      process.env = saved
-      log.mockRestore()
-      error.mockRestore()
-    }
+  const fast = async (args: readonly string[], env: Record<string, string>): Promise<{ answered: boolean; printed: string[] }> => {
+    const { answered, printed } = await fastPath(args, env)
+    return { answered, printed }
   }
 
   const cacheFile = (): string => {
