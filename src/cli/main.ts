@@ -8,6 +8,7 @@
  * with `--bytecode-depth=0`, which precompiles module top levels but compiles functions from
  * source on their first call, and each `node:*` module costs start-up time (Findings 16).
  */
+// A module (top-level await needs one) that exports nothing.
 export {}
 
 let answered = false
