@@ -29,7 +29,10 @@ const KEYED_ENV = [
   'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
 ] as const
 
-/** The cache key of validated flags in the environment the sources would see. */
+/**
+ * The cache key of flags (as credentialFlagsOf shapes them; the full command validates them
+ * first) in the environment the sources would see.
+ */
 export function credentialProcessKey(flags: CredentialFlags, env: Record<string, string | undefined>): Promise<string> {
   const { verbose: _verbose, ...configuration } = flags
   return cacheKey({ configuration, env: KEYED_ENV.map((name) => env[name] ?? null) })

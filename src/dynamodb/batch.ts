@@ -15,9 +15,6 @@ import type { BatchIncompleteErrorOptions } from './batch-error.ts'
 import type { KeysAndAttributes, WriteRequest } from './shapes.ts'
 import type { NativeItem } from './types.ts'
 
-export { BatchIncompleteError, isBatchIncompleteError } from './batch-error.ts'
-export type { BatchIncompleteErrorOptions } from './batch-error.ts'
-
 /** How unprocessed items are retried. */
 export interface BatchRetryOptions {
   /**

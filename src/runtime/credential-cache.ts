@@ -12,8 +12,6 @@ import process from 'node:process'
 import type { Credentials } from '../types.ts'
 import { type CachedEntry, type CacheNote, cacheDir, cacheFile, readCacheEntry, trustedDir } from './credential-cache-file.ts'
 
-export { type CachedEntry, type CacheNote, cacheKey } from './credential-cache-file.ts'
-
 /** The user's cache directory for stsrefresh, per platform convention. */
 export const defaultCacheDir = (env: Record<string, string | undefined>): string => cacheDir(env, homedir)!
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createManualClock } from '../../src/clock.ts'
 import type { ManualClock } from '../../src/clock.ts'
-import { BatchIncompleteError, isBatchIncompleteError } from '../../src/dynamodb/batch.ts'
+import { BatchIncompleteError, isBatchIncompleteError } from '../../src/dynamodb/batch-error.ts'
 import { createDynamoDbClient } from '../../src/dynamodb/client.ts'
 import type { DynamoDbClientOptions, DynamoDbServiceError } from '../../src/dynamodb/client.ts'
 import { AwsServiceError, ConfigError, isAwsServiceError } from '../../src/errors.ts'
