@@ -12,6 +12,18 @@ export interface CommandResult {
   readonly stderr: string
 }
 
+/**
+ * Synchronous SHA-256 and HMAC-SHA256 from the host. WebCrypto's are asynchronous, and each call
+ * is a thread-pool round trip (~25-50 us under Bun, Findings 14 and 18 of scripts/bench/README.md)
+ * that sequential requests wait for; signing uses these when the platform has them.
+ */
+export interface HostDigests {
+  /** Lower-case hex SHA-256 of text (as UTF-8) or bytes. */
+  sha256Hex(data: string | Uint8Array): string
+  /** Lower-case hex HMAC-SHA256 of text (as UTF-8) under a raw key. */
+  hmacSha256Hex(key: ArrayBuffer, data: string): string
+}
+
 /** Host capabilities. Each is optional to override; missing ones fail with a clear error. */
 export interface Platform {
   /** The process environment (read at call time, so rotated variables are seen). */
@@ -25,6 +37,8 @@ export interface Platform {
     commandLine: string,
     options: { readonly timeoutMs: number; readonly env?: Record<string, string | undefined> },
   ): Promise<CommandResult>
+  /** Synchronous digests for signing; without them signing uses WebCrypto. */
+  readonly digests?: HostDigests | undefined
 }
 
 const unavailable = (what: string): never => {

@@ -4,6 +4,7 @@
  */
 import type { CredentialSource } from '../credentials/input.ts'
 import { ConfigError } from '../errors.ts'
+import { getPlatform } from '../platform.ts'
 import type { Clock } from '../types.ts'
 import { buildUrl } from './request.ts'
 import type { AwsCall } from './request.ts'
@@ -51,6 +52,7 @@ export async function presignUrl(
     nowMs: state.clock.now(),
     keyCache: state.keyCache,
     signQuery: true,
+    digests: getPlatform().digests,
   })
   return signed.url.toString()
 }

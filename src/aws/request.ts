@@ -11,6 +11,7 @@ import { toCredentialSource } from '../credentials/input.ts'
 import { maskKey } from '../credentials/redact.ts'
 import { AwsServiceError, ConfigError } from '../errors.ts'
 import { silentLogger } from '../logger.ts'
+import { getPlatform } from '../platform.ts'
 import type { Clock, Credentials, CredentialsInput, FetchLike, Logger } from '../types.ts'
 import { parseErrorBody } from './errors.ts'
 import { exchange } from './exchange.ts'
@@ -112,6 +113,12 @@ export function buildUrl(endpoint: URL, path: string | undefined, query: AwsCall
   return new URL(`${endpoint.origin}${basePath}${rest}${search ? `?${search}` : ''}`)
 }
 
+/** The hex SHA-256 of a body: the host's synchronous digest where there is one. */
+function payloadSha256(body: string | Uint8Array | undefined): Promise<string> | string {
+  const digests = getPlatform().digests
+  return digests && body !== undefined ? digests.sha256Hex(body) : sha256Hex(body)
+}
+
 /** Create a client that signs, sends and retries calls to one AWS service. */
 export function createAwsClient(config: AwsClientConfig): AwsClient {
   const {
@@ -172,6 +179,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
         region: config.region,
         nowMs: clock.now(),
         keyCache,
+        digests: getPlatform().digests,
       })
       : { url, headers }
 
@@ -232,7 +240,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
       : call.stream || call.unsignedPayload
       ? 'UNSIGNED-PAYLOAD'
       : config.service === 's3'
-      ? await sha256Hex(call.body)
+      ? await payloadSha256(call.body)
       : undefined
     let attempts = 0
     let refreshed = false

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import process from 'node:process'
 import type { CommandResult, Platform } from '../platform.ts'
+import { hostDigests } from './host-digests.ts'
 
 /** Run `commandLine` through the platform shell, as the AWS CLI runs `credential_process`. */
 async function runCommand(
@@ -50,4 +51,5 @@ export const nodePlatform: Platform = {
   readTextFile: (path) => readFile(path, 'utf8'),
   homeDir: () => process.env.HOME ?? process.env.USERPROFILE ?? homedir(),
   runCommand,
+  digests: hostDigests(),
 }

@@ -1,13 +1,15 @@
 // Signing throughput, one runtime (Bun or Node) per process: the stsrefresh path (aws4fetch's
-// AwsV4Signer through src/aws/sign.ts, with the per-client signing-key cache) vs the AWS SDK's
-// @smithy/signature-v4 with its default Node hash. Usage:
+// AwsV4Signer through src/aws/sign.ts, with the per-client signing-key cache and the host's
+// digests) vs the AWS SDK's @smithy/signature-v4 with its default Node hash. Usage:
 //   <bun|node> sign-worker.mjs <lib-bundle.mjs> <ms-per-sample> <rounds>
 // Prints {"<case>": {"stsrefresh": [ops/s...], "smithy": [ops/s...]}} (warm-up round dropped).
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 } from '@smithy/core/checksum'
 
 const [bundle, msArg, roundsArg] = process.argv.slice(2)
-const { signRequest, sha256Hex } = await import(bundle)
+const { signRequest, sha256Hex, getPlatform } = await import(bundle)
+// As request.ts signs: with the installed platform's digests (host SHA-256/HMAC where present).
+const digests = getPlatform().digests
 const ms = Number(msArg)
 const rounds = Number(roundsArg)
 
@@ -24,7 +26,7 @@ const cases = {
   's3-get': {
     async stsrefresh(keyCache) {
       const headers = new Headers({ 'x-amz-content-sha256': await sha256Hex(undefined) })
-      await signRequest({ method: 'GET', url: new URL(`http://${host}/bench/object-1`), headers, body: undefined, credentials, service: 's3', region: 'us-east-1', nowMs: Date.now(), keyCache })
+      await signRequest({ method: 'GET', url: new URL(`http://${host}/bench/object-1`), headers, body: undefined, credentials, service: 's3', region: 'us-east-1', nowMs: Date.now(), keyCache, digests })
     },
     async smithy(signer) {
       await signer.sign({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/bench/object-1', query: {}, headers: { host, 'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }, body: undefined })
@@ -35,7 +37,7 @@ const cases = {
   'dynamodb-put': {
     async stsrefresh(keyCache) {
       const headers = new Headers({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.PutItem' })
-      await signRequest({ method: 'POST', url: new URL(`http://${host}/`), headers, body: ddbBody, credentials, service: 'dynamodb', region: 'us-east-1', nowMs: Date.now(), keyCache })
+      await signRequest({ method: 'POST', url: new URL(`http://${host}/`), headers, body: ddbBody, credentials, service: 'dynamodb', region: 'us-east-1', nowMs: Date.now(), keyCache, digests })
     },
     async smithy(signer) {
       await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/', query: {}, headers: { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.PutItem' }, body: ddbBody })
