@@ -35,7 +35,7 @@ export { createManualClock, defaultClock, sleep, systemClock, withSkewCorrection
 export type { ManualClock, SkewCorrectedClock } from './clock.ts'
 export { silentLogger } from './logger.ts'
 export { getPlatform, setPlatform, webPlatform } from './platform.ts'
-export type { CommandResult, Platform } from './platform.ts'
+export type { CommandResult, HostDigests, Platform } from './platform.ts'
 export { maskKey, redact } from './credentials/redact.ts'
 
 export { refreshable, RefreshableCredentials } from './credentials/refreshable.ts'
