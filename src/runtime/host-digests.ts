@@ -7,9 +7,9 @@
 import process from 'node:process'
 import type { HostDigests } from '../platform.ts'
 
-type Hmacable = string | Uint8Array
+type HashInput = string | Uint8Array
 interface BunHasher {
-  update(data: Hmacable): BunHasher
+  update(data: HashInput): BunHasher
   digest(encoding: 'hex'): string
 }
 type BunHasherClass = new (algorithm: 'sha256', hmacKey?: Uint8Array) => BunHasher
