@@ -36,8 +36,33 @@ export function nodeDigests(): HostDigests | undefined {
   }
 }
 
-/** The host's digests, or undefined where there are none (signing then uses WebCrypto). */
-export function hostDigests(): HostDigests | undefined {
-  const Hasher = (globalThis as { Bun?: { CryptoHasher?: BunHasherClass } }).Bun?.CryptoHasher
-  return Hasher ? bunDigests(Hasher) : nodeDigests()
+// RFC 4231, test case 2: HMAC-SHA256 of this text under the key "Jefe".
+const RFC4231_KEY = new TextEncoder().encode('Jefe').buffer as ArrayBuffer
+const RFC4231_DATA = 'what do ya want for nothing?'
+const RFC4231_MAC = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'
+
+/**
+ * Whether `digests` compute keyed HMACs. Bun's CryptoHasher ignores its HMAC key up to at least
+ * Bun 1.1.25 and returns a plain SHA-256 (tried with 1.1.0, 1.1.20 and 1.1.25 from npm; 1.1.30
+ * computes the HMAC). Bun 1.1.20 runs this library otherwise, so without this check it would
+ * sign every request wrongly; there it signs through WebCrypto.
+ */
+export function computesHmac(digests: HostDigests): boolean {
+  try {
+    return digests.hmacSha256Hex(RFC4231_KEY, RFC4231_DATA) === RFC4231_MAC
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The host's digests, or undefined where there are none (signing then uses WebCrypto): Bun's
+ * if they pass the HMAC check, else node:crypto's where the host can load it.
+ */
+export function hostDigests(
+  Hasher: BunHasherClass | undefined = (globalThis as { Bun?: { CryptoHasher?: BunHasherClass } })
+    .Bun?.CryptoHasher,
+): HostDigests | undefined {
+  const bun = Hasher ? bunDigests(Hasher) : undefined
+  return bun && computesHmac(bun) ? bun : nodeDigests()
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test'
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import fc from 'fast-check'
 import { createAwsClient } from '../../src/aws/request.ts'
@@ -6,7 +7,7 @@ import { signRequest } from '../../src/aws/sign.ts'
 import type { SignInput } from '../../src/aws/sign.ts'
 import { getPlatform, setPlatform, webPlatform } from '../../src/platform.ts'
 import type { HostDigests } from '../../src/platform.ts'
-import { bunDigests, nodeDigests } from '../../src/runtime/host-digests.ts'
+import { bunDigests, computesHmac, hostDigests, nodeDigests } from '../../src/runtime/host-digests.ts'
 import { nodePlatform } from '../../src/runtime/platform.ts'
 import { isPlainCase, parseRaw, SUITE, SUITE_SECRET, suiteCases } from '../helpers/sigv4-suite.ts'
 
@@ -64,6 +65,37 @@ describe('host digests', () => {
         '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
       )
     }
+  })
+})
+
+describe('choosing the host digests', () => {
+  // Bun 1.1.0's CryptoHasher: the HMAC key argument is ignored, the result a plain SHA-256.
+  class KeylessHasher {
+    readonly #hash = createHash('sha256')
+    update(data: string | Uint8Array): this {
+      this.#hash.update(data)
+      return this
+    }
+    digest(encoding: 'hex'): string {
+      return this.#hash.digest(encoding)
+    }
+  }
+
+  test('a hasher that ignores the HMAC key fails the check and is not used', () => {
+    expect(computesHmac(bunDigests(KeylessHasher as unknown as BunHasher))).toBe(false)
+    const chosen = hostDigests(KeylessHasher as unknown as BunHasher)
+    // node:crypto's instead, which computes HMACs.
+    expect(chosen).toBeDefined()
+    expect(computesHmac(chosen!)).toBe(true)
+    expect(chosen!.hmacSha256Hex(new Uint8Array([1]).buffer as ArrayBuffer, 'x')).toBe(
+      nodeDigests()!.hmacSha256Hex(new Uint8Array([1]).buffer as ArrayBuffer, 'x'),
+    )
+  })
+
+  test("the host's own pass it", () => {
+    const own = hostDigests()
+    expect(own).toBeDefined()
+    expect(computesHmac(own!)).toBe(true)
   })
 })
 
