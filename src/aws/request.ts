@@ -113,12 +113,6 @@ export function buildUrl(endpoint: URL, path: string | undefined, query: AwsCall
   return new URL(`${endpoint.origin}${basePath}${rest}${search ? `?${search}` : ''}`)
 }
 
-/** The hex SHA-256 of a body: the host's synchronous digest where there is one. */
-function payloadSha256(body: string | Uint8Array | undefined): Promise<string> | string {
-  const digests = getPlatform().digests
-  return digests && body !== undefined ? digests.sha256Hex(body) : sha256Hex(body)
-}
-
 /** Create a client that signs, sends and retries calls to one AWS service. */
 export function createAwsClient(config: AwsClientConfig): AwsClient {
   const {
@@ -240,7 +234,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
       : call.stream || call.unsignedPayload
       ? 'UNSIGNED-PAYLOAD'
       : config.service === 's3'
-      ? await payloadSha256(call.body)
+      ? await sha256Hex(call.body, getPlatform().digests)
       : undefined
     let attempts = 0
     let refreshed = false

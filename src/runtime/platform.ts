@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import process from 'node:process'
-import type { CommandResult, Platform } from '../platform.ts'
+import type { CommandResult, HostDigests, Platform } from '../platform.ts'
 import { hostDigests } from './host-digests.ts'
 
 /** Run `commandLine` through the platform shell, as the AWS CLI runs `credential_process`. */
@@ -45,11 +45,18 @@ async function runCommand(
   })
 }
 
+let chosenDigests: HostDigests | undefined | null = null
+
 /** The host platform for Node, Bun and Deno. */
 export const nodePlatform: Platform = {
   env: () => process.env,
   readTextFile: (path) => readFile(path, 'utf8'),
   homeDir: () => process.env.HOME ?? process.env.USERPROFILE ?? homedir(),
   runCommand,
-  digests: hostDigests(),
+  // Chosen on the first signature rather than at import: hostDigests checks Bun's HMAC, ~0.4 ms
+  // that commands which never sign would pay at start-up.
+  get digests() {
+    if (chosenDigests === null) chosenDigests = hostDigests()
+    return chosenDigests
+  },
 }
