@@ -10,6 +10,7 @@
  * - `POST /_emulator/forget-temporary-credentials`
  */
 import * as z from 'zod/mini'
+import { isConfigError } from '../errors.ts'
 import type { EmulatorSettings } from './context.ts'
 import { type EmulatorFaults, FAULT_KINDS } from './faults.ts'
 import type { StatsRecorder } from './stats.ts'
@@ -86,9 +87,15 @@ export function createAdmin(deps: AdminDeps): (request: Request, url: URL) => Pr
         const k = 'kind' in input
           ? (input.kind as (typeof FAULT_KINDS)[number] | undefined)
           : undefined
-        if ('count' in input) deps.faults.failNext(input.target, input.count, k)
-        else if ('rate' in input) deps.faults.setFailureRate(input.target, input.rate, k)
-        else deps.faults.setLatency(input.latencyMs, input.target)
+        try {
+          if ('count' in input) deps.faults.failNext(input.target, input.count, k)
+          else if ('rate' in input) deps.faults.setFailureRate(input.target, input.rate, k)
+          else deps.faults.setLatency(input.latencyMs, input.target)
+        } catch (error) {
+          // A target that names no implemented action.
+          if (isConfigError(error)) return json({ error: error.message }, 400)
+          throw error
+        }
         return json(deps.faults.snapshot())
       }
       case 'GET /_emulator/settings':

@@ -7,6 +7,7 @@
 import { sha256Hex } from '../aws/hex.ts'
 import { EmulatorFault, type EmulatorIdentity, type EmulatorService } from './context.ts'
 import type { KeyStore } from './keys.ts'
+import { isRegionName, s3WrongRegion } from './regions.ts'
 import {
   constantTimeEqual,
   formatAmzDate,
@@ -33,6 +34,8 @@ export interface AuthInput {
   /** The STS action, when the service is STS. */
   readonly action?: string
   readonly keys: KeyStore
+  /** The emulator's region (default us-east-1): what S3 expects instead of an invalid one. */
+  readonly region?: string
   /** Emulator time, epoch ms. */
   readonly now: number
   /** Allowed distance between X-Amz-Date and `now`. */
@@ -236,6 +239,17 @@ export async function authenticate(input: AuthInput): Promise<EmulatorIdentity |
       )
     }
     throw signatureFault(service, `Credential should be scoped to correct service: '${service}'. `)
+  }
+  if (!isRegionName(claim.region)) {
+    if (service === 's3') {
+      throw s3WrongRegion(claim.region, input.region ?? 'us-east-1', claim.presigned)
+    }
+    // "Credential should be scoped to a valid Region, not <region>" (IAM User Guide, "Troubleshoot
+    // signed requests for AWS APIs"); STS and DynamoDB quote it and end with ". " as below.
+    throw signatureFault(
+      service,
+      `Credential should be scoped to a valid region, not '${claim.region}'. `,
+    )
   }
   const record = input.keys.lookup(claim.accessKeyId)
   if (!record) throw unknownKey(service, claim.accessKeyId)

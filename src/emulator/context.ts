@@ -36,12 +36,21 @@ export class EmulatorFault extends Error {
   readonly status: number
   /** Extra elements some errors carry (S3 `BucketName`, `Key`, ...). */
   readonly extra: Readonly<Record<string, string>>
+  /** Extra response headers (S3's `x-amz-bucket-region` on a wrong-region answer). */
+  readonly headers: Readonly<Record<string, string>>
 
-  constructor(code: string, message: string, status: number, extra: Record<string, string> = {}) {
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    extra: Record<string, string> = {},
+    headers: Record<string, string> = {},
+  ) {
     super(message)
     this.code = code
     this.status = status
     this.extra = extra
+    this.headers = headers
   }
 }
 
@@ -56,12 +65,23 @@ export interface ServiceRequest {
   /** Emulator time, epoch ms. */
   readonly now: number
   readonly requestId: string
+  /**
+   * The region the request was signed for (its credential scope), or the emulator's region when
+   * it is unsigned: the region whose DynamoDB tables and S3 endpoint it reaches.
+   */
   readonly region: string
 }
 
 /** What each service module provides to the router. */
 export interface ServiceModule {
   handle(request: ServiceRequest): Promise<Response> | Response
+  /**
+   * The AWS operation a request asks for (`AssumeRole`, `GetObject`, `PutItem`), read before
+   * authentication so faults and stats can name it; undefined when it names none.
+   */
+  operation?(request: Request, url: URL, body: Uint8Array): string | undefined
+  /** Every operation the module implements: the actions a fault target may name. */
+  readonly operations?: readonly string[]
   /** Render an error the service's way (used for auth failures too). */
   renderError(fault: EmulatorFault, requestId: string): Response
 }

@@ -94,6 +94,13 @@ export function createDynamoDbService(env: ServiceEnv): ServiceModule {
         throw error
       }
     },
+    operation: (request) => {
+      const target = request.headers.get('x-amz-target') ?? ''
+      return target.startsWith(DYNAMODB_TARGET_PREFIX)
+        ? target.slice(DYNAMODB_TARGET_PREFIX.length) || undefined
+        : undefined
+    },
+    operations: Object.keys(OPERATIONS),
     renderError: renderDynamoDbError,
   }
 }

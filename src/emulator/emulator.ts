@@ -3,6 +3,7 @@
  * one fetch handler, usable in-process or served on loopback by `serveEmulator`.
  */
 import { systemClock } from '../clock.ts'
+import { ConfigError } from '../errors.ts'
 import { silentLogger } from '../logger.ts'
 import type { Clock, Credentials, FetchLike, Logger } from '../types.ts'
 import { createAdmin } from './admin.ts'
@@ -16,6 +17,7 @@ import {
   randomSecretAccessKey,
 } from './keys.ts'
 import { createOidcIssuer, type EmulatorOidc, type OidcOptions } from './oidc.ts'
+import { isRegionName } from './regions.ts'
 import { createRouter } from './router.ts'
 import { createS3Service } from './s3.ts'
 import { createStats, type EmulatorStats } from './stats.ts'
@@ -94,6 +96,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const accountId = options.accountId ?? '123456789012'
   const region = options.region ?? 'us-east-1'
   const logger = options.logger ?? silentLogger
+  // Clients sign with this region and the emulator rejects scopes that are not region names.
+  if (!isRegionName(region)) {
+    throw new ConfigError(
+      `Emulator region '${region}' is not an AWS region name (such as us-east-1, eu-west-1, ` +
+        'cn-north-1 or us-gov-west-1)',
+    )
+  }
   if (
     options.lifetimeSeconds !== undefined &&
     !(Number.isInteger(options.lifetimeSeconds) && options.lifetimeSeconds >= 1)
@@ -110,10 +119,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }]
   const keys = createKeyStore(accountId, baseKeys)
   const stats = createStats()
-  const faults = createFaults(options.random)
   const settings: EmulatorSettings = { dynamodbUnprocessedPerBatch: 0, ...options.settings }
   const oidc = createOidcIssuer(clock, options.oidc, () => stats.oidcTokenIssued())
   const env = { clock, settings, accountId }
+  const services = {
+    sts: createStsService({
+      env,
+      keys,
+      oidc,
+      roles: options.roles ?? [],
+      strictRoles: options.strictRoles ?? false,
+      lifetimeSeconds: () => lifetimeSeconds,
+      onIssue: () => stats.credentialsIssued(),
+    }),
+    s3: createS3Service(env),
+    dynamodb: createDynamoDbService(env),
+  }
+  const faults = createFaults(options.random, {
+    sts: services.sts.operations ?? [],
+    s3: services.s3.operations ?? [],
+    dynamodb: services.dynamodb.operations ?? [],
+  })
   const forgetTemporaryCredentials = (): void => keys.forgetTemporary()
   const handler = createRouter({
     clock,
@@ -122,19 +148,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     stats,
     faults,
     oidc,
-    services: {
-      sts: createStsService({
-        env,
-        keys,
-        oidc,
-        roles: options.roles ?? [],
-        strictRoles: options.strictRoles ?? false,
-        lifetimeSeconds: () => lifetimeSeconds,
-        onIssue: () => stats.credentialsIssued(),
-      }),
-      s3: createS3Service(env),
-      dynamodb: createDynamoDbService(env),
-    },
+    services,
     admin: createAdmin({
       stats,
       faults,

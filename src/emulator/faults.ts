@@ -1,8 +1,10 @@
 /**
  * Fault injection: fail the next N calls of an action or service, fail a fraction of them, or
- * add latency. A target is an action (`AssumeRole`, `PutItem`), a service (`sts`, `s3`,
- * `dynamodb`), `service:Action`, or `*`.
+ * add latency. A target is an action (`AssumeRole`, `GetObject`, `PutItem`), a service (`sts`,
+ * `s3`, `dynamodb`), `service:Action`, or `*`; the emulator's faults reject a target that names
+ * no action it implements.
  */
+import { ConfigError } from '../errors.ts'
 import { EmulatorFault, type EmulatorService } from './context.ts'
 
 /** How an injected failure shows: the service's throttling error, a 5xx, or a hang. */
@@ -30,7 +32,10 @@ export interface FaultsSnapshot {
 
 /** The fault controls exposed as `emulator.faults`. */
 export interface EmulatorFaults {
-  /** Fail the next `count` calls matching `target` (default kind `throttle`). */
+  /**
+   * Fail the next `count` calls matching `target` (default kind `throttle`). Like the setters
+   * below, throws a ConfigError for a target that names no action the emulator implements.
+   */
   failNext(target: string, count: number, kind?: FaultKind): void
   /** Fail each call matching `target` with probability `rate` (0 removes the rule). */
   setFailureRate(target: string, rate: number, kind?: FaultKind): void
@@ -50,8 +55,51 @@ function matches(target: string, service: string, action: string | undefined): b
     (action !== undefined && (target === action || target === `${service}:${action}`))
 }
 
-/** Fault controls; `random` (default `Math.random`) decides rate-based failures. */
-export function createFaults(random: () => number = Math.random): EmulatorFaults {
+/** The operations each service implements, for checking targets. */
+export type ServiceOperations = Readonly<Record<EmulatorService, readonly string[]>>
+
+const TARGET_FORMS =
+  'a target is an action (AssumeRole, GetObject, PutItem), a service (sts, s3, dynamodb), ' +
+  'service:Action (s3:GetObject) or *'
+
+/**
+ * Why `target` can never match a call, or undefined when it can. A typo would otherwise be a
+ * rule that silently never fires.
+ */
+export function targetProblem(target: string, operations: ServiceOperations): string | undefined {
+  if (target === '*' || Object.hasOwn(operations, target)) return undefined
+  const services = Object.keys(operations) as EmulatorService[]
+  const colon = target.indexOf(':')
+  if (colon >= 0) {
+    const service = target.slice(0, colon) as EmulatorService
+    if (!Object.hasOwn(operations, service)) return `no service is named '${service}'`
+    const action = target.slice(colon + 1)
+    return operations[service].includes(action)
+      ? undefined
+      : `${service} has no action '${action}' (it has ${operations[service].join(', ')})`
+  }
+  if (services.some((service) => operations[service].includes(target))) return undefined
+  const lower = target.toLowerCase()
+  const near = [...services, ...services.flatMap((service) => operations[service])]
+    .find((name) => name.toLowerCase() === lower)
+  return `no emulated service implements an action named '${target}'` +
+    (near === undefined ? '' : ` (did you mean '${near}'?)`)
+}
+
+/**
+ * Fault controls; `random` (default `Math.random`) decides rate-based failures. With
+ * `operations`, a target no call can match is a ConfigError (the CLI's usage error).
+ */
+export function createFaults(
+  random: () => number = Math.random,
+  operations?: ServiceOperations,
+): EmulatorFaults {
+  const check = (target: string): void => {
+    const problem = operations && targetProblem(target, operations)
+    if (problem !== undefined) {
+      throw new ConfigError(`Unknown fault target '${target}': ${problem}; ${TARGET_FORMS}`)
+    }
+  }
   let countdowns: Array<{ target: string; kind: FaultKind; remaining: number }> = []
   const rates = new Map<string, { kind: FaultKind; rate: number }>()
   const latency = new Map<string, number>()
@@ -60,12 +108,14 @@ export function createFaults(random: () => number = Math.random): EmulatorFaults
       if (!Number.isInteger(count) || count < 0) {
         throw new RangeError(`failNext: count must be a whole number >= 0, got ${count}`)
       }
+      check(target)
       if (count > 0) countdowns.push({ target, kind, remaining: count })
     },
     setFailureRate(target, rate, kind = 'error') {
       if (!(rate >= 0 && rate <= 1)) {
         throw new RangeError(`setFailureRate: rate must be between 0 and 1, got ${rate}`)
       }
+      check(target)
       if (rate === 0) rates.delete(target)
       else rates.set(target, { kind, rate })
     },
@@ -73,6 +123,7 @@ export function createFaults(random: () => number = Math.random): EmulatorFaults
       if (!(ms >= 0) || !Number.isFinite(ms)) {
         throw new RangeError(`setLatency: ms must be >= 0, got ${ms}`)
       }
+      check(target)
       if (ms === 0) latency.delete(target)
       else latency.set(target, ms)
     },

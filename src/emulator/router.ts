@@ -17,7 +17,7 @@ import type { KeyStore } from './keys.ts'
 import type { EmulatorOidc } from './oidc.ts'
 import { parseSigV4, type SigV4ParseResult } from './sigv4-verify.ts'
 import type { StatsRecorder } from './stats.ts'
-import { renderStsError, stsParams, wantsJson } from './sts.ts'
+import { renderStsError, wantsJson } from './sts.ts'
 
 /** Everything the router wires together. */
 export interface RouterDeps {
@@ -35,9 +35,6 @@ export interface RouterDeps {
   /** The longest an injected hang lasts when the client does not give up first. */
   readonly maxHangMs: number
 }
-
-/** The DynamoDB JSON 1.0 target prefix (`X-Amz-Target: DynamoDB_20120810.PutItem`). */
-export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810.'
 
 /**
  * Which service a request is for: DynamoDB by `X-Amz-Target`; otherwise the SigV4 scope's
@@ -154,19 +151,10 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
         request,
       )
     }
-    let action: string | undefined
-    if (service === 'sts') {
-      action = stsParams(url, body, request.headers.get('content-type')).get('Action') ?? undefined
-      if (action) {
-        deps.stats.stsCall(action)
-        deps.stats.operation('sts', action)
-      }
-    } else if (service === 'dynamodb') {
-      const target = request.headers.get('x-amz-target') ?? ''
-      if (target.startsWith(DYNAMODB_TARGET_PREFIX)) {
-        action = target.slice(DYNAMODB_TARGET_PREFIX.length)
-        deps.stats.operation('dynamodb', action)
-      }
+    const action = deps.services[service].operation?.(request, url, body)
+    if (action !== undefined) {
+      if (service === 'sts') deps.stats.stsCall(action)
+      deps.stats.operation(service, action)
     }
     try {
       const now = deps.clock.now()
@@ -178,6 +166,7 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
         parsed,
         ...(action !== undefined ? { action } : {}),
         keys: deps.keys,
+        region: deps.region,
         now,
         maxSkewMs: deps.maxSkewMs,
       })
@@ -199,7 +188,8 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
         identity,
         now: deps.clock.now(),
         requestId,
-        region: deps.region,
+        // The signing region picks the DynamoDB tables and the S3 endpoint a request reaches.
+        region: parsed.kind === 'signed' ? parsed.claim.region : deps.region,
       }
       return await deps.services[service].handle(serviceRequest)
     } catch (error) {

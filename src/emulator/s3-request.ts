@@ -132,7 +132,7 @@ export function renderS3Error(
   requestId: string,
   options: { head?: boolean; now?: number } = {},
 ): Response {
-  const headers = baseHeaders(requestId, options.now ?? Date.now())
+  const headers = { ...baseHeaders(requestId, options.now ?? Date.now()), ...fault.headers }
   if (options.head) return new Response(null, { status: fault.status, headers })
   const extra = Object.entries(fault.extra)
     .map(([name, value]) => el(name, value))

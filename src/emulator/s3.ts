@@ -1,6 +1,7 @@
 /**
- * The emulator's S3 service: picks the operation from method, bucket, key and sub-resource, and
- * answers every failure in S3's XML `Error` format. State lives in memory, per instance.
+ * The emulator's S3 service: names the operation (s3-operations.ts), holds requests to a bucket
+ * to the bucket's region, dispatches, and answers every failure in S3's XML `Error` format.
+ * State lives in memory, per instance.
  */
 import { EmulatorFault, type ServiceEnv, type ServiceModule } from './context.ts'
 import {
@@ -24,7 +25,9 @@ import {
 } from './s3-multipart.ts'
 import { copyObject, deleteObject, putObject } from './s3-objects.ts'
 import { readObject } from './s3-read.ts'
-import { createCall, renderS3Error, type S3Call } from './s3-request.ts'
+import { s3WrongRegion } from './regions.ts'
+import { s3Operation, type S3Operation, S3_OPERATIONS } from './s3-operations.ts'
+import { createCall, renderS3Error, resolveTarget, type S3Call } from './s3-request.ts'
 import { createS3Store } from './s3-store.ts'
 
 // Sub-resources S3 has that the emulator does not implement; answering NotImplemented beats
@@ -71,66 +74,69 @@ function methodNotAllowed(method: string, resourceType: string): EmulatorFault {
   )
 }
 
-function dispatchBucket(call: S3Call, bucket: string): Promise<Response> | Response {
-  const { query } = call
-  switch (call.method) {
-    case 'PUT':
-      return createBucket(call, bucket)
-    case 'HEAD':
-      return headBucket(call, bucket)
-    case 'DELETE':
-      return deleteBucket(call, bucket)
-    case 'GET':
-      if (query.has('location')) return getBucketLocation(call, bucket)
-      if (query.has('uploads')) return listMultipartUploads(call, bucket)
-      if (query.get('list-type') === '2') return listObjectsV2(call, bucket)
-      if (query.has('list-type')) {
-        throw new EmulatorFault('InvalidArgument', 'Invalid List Type specified in Request', 400, {
-          ArgumentName: 'list-type',
-          ArgumentValue: query.get('list-type') ?? '',
-        })
-      }
-      return listObjectsV1(call, bucket)
-    case 'POST':
-      if (query.has('delete')) return deleteObjects(call, bucket)
-  }
-  throw methodNotAllowed(call.method, 'BUCKET')
+type Handler = (call: S3Call, bucket: string, key: string) => Promise<Response> | Response
+
+const HANDLERS: Readonly<Record<S3Operation, Handler>> = {
+  ListBuckets: (call) => listBuckets(call),
+  CreateBucket: (call, bucket) => createBucket(call, bucket),
+  HeadBucket: (call, bucket) => headBucket(call, bucket),
+  DeleteBucket: (call, bucket) => deleteBucket(call, bucket),
+  GetBucketLocation: (call, bucket) => getBucketLocation(call, bucket),
+  ListObjects: (call, bucket) => listObjectsV1(call, bucket),
+  ListObjectsV2: (call, bucket) => {
+    const listType = call.query.get('list-type') ?? ''
+    if (listType !== '2') {
+      throw new EmulatorFault('InvalidArgument', 'Invalid List Type specified in Request', 400, {
+        ArgumentName: 'list-type',
+        ArgumentValue: listType,
+      })
+    }
+    return listObjectsV2(call, bucket)
+  },
+  ListMultipartUploads: (call, bucket) => listMultipartUploads(call, bucket),
+  DeleteObjects: (call, bucket) => deleteObjects(call, bucket),
+  PutObject: putObject,
+  CopyObject: copyObject,
+  GetObject: (call, bucket, key) => readObject(call, bucket, key, false),
+  HeadObject: (call, bucket, key) => readObject(call, bucket, key, true),
+  DeleteObject: deleteObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
 }
 
-function dispatchObject(call: S3Call, bucket: string, key: string): Promise<Response> | Response {
-  const { query } = call
-  const version = query.get('versionId')
-  if (version !== null && version !== 'null') {
-    // Buckets here are never versioned: only the "null" version of a key exists.
-    throw new EmulatorFault('NoSuchVersion', 'The specified version does not exist.', 404, {
-      Key: key,
-      VersionId: version,
-    })
-  }
-  const copying = call.headers.has('x-amz-copy-source')
-  switch (call.method) {
-    case 'PUT':
-      if (query.has('uploadId') || query.has('partNumber')) {
-        return copying ? uploadPartCopy(call, bucket, key) : uploadPart(call, bucket, key)
-      }
-      return copying ? copyObject(call, bucket, key) : putObject(call, bucket, key)
-    case 'GET':
-      if (query.has('uploadId')) return listParts(call, bucket, key)
-      return readObject(call, bucket, key, false)
-    case 'HEAD':
-      return readObject(call, bucket, key, true)
-    case 'DELETE':
-      if (query.has('uploadId')) return abortMultipartUpload(call, bucket, key)
-      return deleteObject(call, bucket, key)
-    case 'POST':
-      if (query.has('uploads')) return createMultipartUpload(call, bucket, key)
-      if (query.has('uploadId')) return completeMultipartUpload(call, bucket, key)
-  }
-  throw methodNotAllowed(call.method, 'OBJECT')
+// GetBucketLocation is how clients learn a bucket's region (AWS answers it for any bucket), and
+// CreateBucket has its own region rules (s3-buckets.ts); every other operation on a bucket must
+// be signed for the bucket's region.
+const ANY_REGION: ReadonlySet<S3Operation> = new Set(['CreateBucket', 'GetBucketLocation'])
+
+function checkBucketRegion(call: S3Call, bucketName: string): void {
+  const bucket = call.store.buckets.get(bucketName)
+  if (!bucket || bucket.region === call.req.region) return
+  throw s3WrongRegion(call.req.region, bucket.region, call.query.has('X-Amz-Credential'), {
+    'x-amz-bucket-region': bucket.region,
+  })
+}
+
+function unsupportedSubresource(query: URLSearchParams): string | undefined {
+  return UNSUPPORTED_SUBRESOURCES.find((name) => query.has(name))
+}
+
+function operationOf(call: S3Call): S3Operation | undefined {
+  return s3Operation({
+    method: call.method,
+    hasBucket: call.bucket !== undefined,
+    hasKey: call.key !== undefined,
+    query: call.query,
+    copying: call.headers.has('x-amz-copy-source'),
+  })
 }
 
 function dispatch(call: S3Call): Promise<Response> | Response {
-  const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => call.query.has(name))
+  const unsupported = unsupportedSubresource(call.query)
   if (unsupported !== undefined) {
     throw new EmulatorFault(
       'NotImplemented',
@@ -140,12 +146,42 @@ function dispatch(call: S3Call): Promise<Response> | Response {
       { Header: unsupported },
     )
   }
-  if (call.bucket === undefined) {
-    if (call.method === 'GET') return listBuckets(call)
-    throw methodNotAllowed(call.method, 'SERVICE')
+  const { bucket, key } = call
+  const version = call.query.get('versionId')
+  if (key !== undefined && version !== null && version !== 'null') {
+    // Buckets here are never versioned: only the "null" version of a key exists.
+    throw new EmulatorFault('NoSuchVersion', 'The specified version does not exist.', 404, {
+      Key: key,
+      VersionId: version,
+    })
   }
-  if (call.key === undefined) return dispatchBucket(call, call.bucket)
-  return dispatchObject(call, call.bucket, call.key)
+  const operation = operationOf(call)
+  if (operation === undefined) {
+    throw methodNotAllowed(
+      call.method,
+      bucket === undefined ? 'SERVICE' : key === undefined ? 'BUCKET' : 'OBJECT',
+    )
+  }
+  if (bucket !== undefined && !ANY_REGION.has(operation)) checkBucketRegion(call, bucket)
+  return HANDLERS[operation](call, bucket ?? '', key ?? '')
+}
+
+/** The S3 operation a raw request asks for, for the router's faults and stats. */
+function requestOperation(request: Request, url: URL): S3Operation | undefined {
+  if (unsupportedSubresource(url.searchParams) !== undefined) return undefined
+  let target: ReturnType<typeof resolveTarget>
+  try {
+    target = resolveTarget(request.url, request.headers.get('host') ?? url.host)
+  } catch {
+    return undefined // InvalidURI: no operation to name
+  }
+  return s3Operation({
+    method: request.method,
+    hasBucket: target.bucket !== undefined,
+    hasKey: target.key !== undefined,
+    query: url.searchParams,
+    copying: request.headers.has('x-amz-copy-source'),
+  })
 }
 
 /**
@@ -169,6 +205,8 @@ export function createS3Service(env: ServiceEnv): ServiceModule {
         })
       }
     },
+    operation: requestOperation,
+    operations: S3_OPERATIONS,
     renderError: (fault, requestId) => renderS3Error(fault, requestId, { now: env.clock.now() }),
   }
 }

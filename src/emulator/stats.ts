@@ -11,7 +11,7 @@ export interface EmulatorStats {
   readonly requestsByService: Readonly<Record<string, number>>
   /** STS calls by action (`AssumeRole`, ...), counted whatever their outcome. */
   readonly stsCalls: Readonly<Record<string, number>>
-  /** Operations by `service:Operation` where the router knows it (STS, DynamoDB). */
+  /** Operations by `service:Operation` (`sts:AssumeRole`, `s3:GetObject`, `dynamodb:PutItem`). */
   readonly operations: Readonly<Record<string, number>>
   /** Error responses the emulator rendered, by AWS error code. */
   readonly rejections: Readonly<Record<string, number>>

@@ -56,6 +56,10 @@ export interface StsServiceOptions {
 }
 
 const STS_VERSION = '2011-06-15'
+
+/** The STS actions the emulator implements. */
+export const STS_ACTIONS = ['AssumeRole', 'AssumeRoleWithWebIdentity', 'GetCallerIdentity'] as const
+
 const CHAINED_MAX_SECONDS = 3600
 
 /** The STS parameters of a request: query string plus, for form posts, the body. */
@@ -361,6 +365,10 @@ export function createStsService(options: StsServiceOptions): ServiceModule {
 
   return {
     handle,
+    // Named even when unknown, so stats show what clients asked for (InvalidAction follows).
+    operation: (request, url, body) =>
+      stsParams(url, body, request.headers.get('content-type')).get('Action') || undefined,
+    operations: STS_ACTIONS,
     renderError: (fault, requestId) => renderStsError(fault, requestId, false),
   }
 }

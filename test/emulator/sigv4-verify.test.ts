@@ -207,6 +207,7 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
       body: new TextEncoder().encode(body),
       parsed: parseSigV4(request, url),
       keys,
+      region: 'us-east-1',
       now: NOW,
       maxSkewMs: 300_000,
     }).catch((error: unknown) => {
