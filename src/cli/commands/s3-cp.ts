@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events'
 import { openAsBlob } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { createWriteStream } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import process from 'node:process'
@@ -12,12 +12,14 @@ import { Readable } from 'node:stream'
 import type { S3Client } from '../../s3/index.ts'
 import { UsageError } from '../output.ts'
 import { createProgressBar, formatBytes } from '../progress.ts'
+import { guessContentType } from './s3-content-type.ts'
 import { isS3Url, parseS3Url, type S3Location, s3Url } from './s3-url.ts'
 
 /** Options of {@link copy}. */
 export interface CopyOptions {
   /** Bytes per multipart part (default the client's 8 MiB). */
   readonly partSize?: number
+  /** Content-Type of an upload; guessed from a local file's extension when absent. */
   readonly contentType?: string
   /** Show a progress bar (on a TTY only). */
   readonly progress: boolean
@@ -70,6 +72,8 @@ async function upload(
   const body = fromStdin
     ? (Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>)
     : await openAsBlob(src)
+  // As `aws s3 cp`: a local file's type is guessed from its extension; stdin has no name to go on.
+  const ContentType = options.contentType ?? (fromStdin ? undefined : guessContentType(src))
   const bar = createProgressBar({
     label: 'upload',
     total: size,
@@ -83,7 +87,7 @@ async function upload(
       Body: body,
       ...(size !== undefined ? { ContentLength: size } : {}),
       ...(options.partSize ? { partSize: options.partSize } : {}),
-      ...(options.contentType ? { ContentType: options.contentType } : {}),
+      ...(ContentType ? { ContentType } : {}),
       onProgress: (p) => bar.update(p.loaded, p.total),
     })
     return {
@@ -118,6 +122,19 @@ async function localTarget(dst: string, name: string): Promise<string> {
   return info?.isDirectory() ? join(dst, name) : dst
 }
 
+// Local mistakes are usage errors (exit 2), named in words; anything else stays as it is.
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a parent is not a directory',
+  EEXIST: 'a parent is not a directory', // mkdir of a path that is a file
+}
+
+function writeError(path: string, error: unknown): unknown {
+  const reason = WRITE_ERRORS[(error as NodeJS.ErrnoException).code ?? '']
+  return reason ? new UsageError(`cannot write '${path}': ${reason}`) : error
+}
+
 async function download(
   s3: S3Client,
   src: S3Location,
@@ -148,7 +165,12 @@ async function download(
       }
     }
     const path = await localTarget(dst, keyName(src.key))
-    // Write next to the target and rename, so a failed download never leaves half a file.
+    // As `aws s3 cp`, missing parent directories are made. Only directories: the file itself is
+    // written next to the target and renamed, so a failed download never leaves half a file and
+    // never touches an existing one.
+    await mkdir(dirname(path), { recursive: true }).catch((error) => {
+      throw writeError(path, error)
+    })
     const temp = join(dirname(path), `.${basename(path)}.${process.pid}.stsrefresh-part`)
     const file = createWriteStream(temp, { mode: 0o644 })
     try {
@@ -167,19 +189,7 @@ async function download(
     } catch (error) {
       file.destroy()
       await rm(temp, { force: true })
-      if (
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-        (error as NodeJS.ErrnoException).code === 'EACCES'
-      ) {
-        throw new UsageError(
-          `cannot write '${path}': ${
-            (error as NodeJS.ErrnoException).code === 'ENOENT'
-              ? 'no such directory'
-              : 'permission denied'
-          }`,
-        )
-      }
-      throw error
+      throw writeError(path, error)
     }
   } finally {
     bar.done()

@@ -2,12 +2,15 @@
 import { AwsServiceError } from '../../errors.ts'
 import type { S3Client } from '../../s3/index.ts'
 import { UsageError } from '../output.ts'
-import { type S3Location, s3Url } from './s3-url.ts'
+import { directoryPrefix, type S3Location, s3Url } from './s3-url.ts'
 
 // DeleteObjects takes at most 1000 keys per request (S3 API Reference, DeleteObjects).
 const DELETE_BATCH = 1000
 
-/** Delete `location` (a key, or every key under it with `recursive`); returns the keys deleted. */
+/**
+ * Delete `location` (a key, or with `recursive` every key under it as a directory); returns the
+ * number of keys deleted.
+ */
 export async function removeObjects(
   s3: S3Client,
   location: S3Location,
@@ -25,12 +28,13 @@ export async function removeObjects(
     return 1
   }
   let deleted = 0
+  const prefix = directoryPrefix(location)
   // Collect first: deleting while paginating would shift the listing under our feet.
   const keys: string[] = []
   for await (
     const page of s3.paginateListObjectsV2({
       Bucket: location.bucket,
-      ...(location.key ? { Prefix: location.key } : {}),
+      ...(prefix ? { Prefix: prefix } : {}),
     })
   ) {
     for (const object of page.Contents) if (object.Key !== undefined) keys.push(object.Key)

@@ -37,3 +37,13 @@ export function parseS3Url(text: string, what: string): S3Location {
 export function s3Url(location: S3Location): string {
   return `s3://${location.bucket}/${location.key}`
 }
+
+/**
+ * The key prefix a recursive operation that deletes or copies works on: `location` taken as a
+ * directory, so `s3://b/logs/old` means `logs/old/...` and never `logs/older` or `logs/oldx`.
+ * The AWS CLI does the same (it appends '/' to the path of every recursive transfer or delete);
+ * `ls --recursive` alone keeps the raw prefix, as `aws s3 ls` does.
+ */
+export function directoryPrefix(location: S3Location): string {
+  return location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`
+}

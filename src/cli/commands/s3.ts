@@ -78,9 +78,12 @@ export function registerS3(cli: CAC): void {
   addCredentialOptions(
     cli.command('s3 <action> [...args]', 'S3: ls, cp, rm with always-fresh credentials'),
   )
-    .option('--recursive', 'ls: every key under the prefix; rm: delete every key under the prefix')
+    .option('--recursive', 'ls: every key under the prefix; rm: every key under prefix/')
     .option('--part-size <MiB>', 'cp: bytes per multipart part, in MiB (5-5120; default 8)')
-    .option('--content-type <type>', 'cp: Content-Type of the uploaded object')
+    .option(
+      '--content-type <type>',
+      'cp: Content-Type of an upload (default: guessed from the file extension)',
+    )
     .option('--json', 'Print results as JSON (one object per line for ls)')
     .option('--quiet', 'cp, rm: no report line on stderr')
     .example('  stsrefresh s3 ls s3://my-bucket/logs/ --recursive')
