@@ -60,8 +60,20 @@ export function checkAttributeMap(map: Record<string, unknown>, what: string): v
   }
 }
 
+/**
+ * Items read from stdin, and where each one was, so a message can name the ones to fix or to
+ * write again.
+ */
+export interface ParsedItems {
+  readonly items: Record<string, unknown>[]
+  /** How the input held them: one object, a JSON array, or one object per line. */
+  readonly form: 'object' | 'array' | 'lines'
+  /** With `lines`: each item's line number in the input (1-based, blank lines counted). */
+  readonly lines?: readonly number[]
+}
+
 /** Items from stdin: one JSON object, a JSON array of objects, or one object per line. */
-export function parseItems(text: string, what: string): Record<string, unknown>[] {
+export function parseItems(text: string, what: string): ParsedItems {
   const trimmed = text.trim()
   if (trimmed === '') {
     throw new UsageError(
@@ -71,20 +83,58 @@ export function parseItems(text: string, what: string): Record<string, unknown>[
   if (trimmed.startsWith('[')) {
     const list = parseJson(trimmed, what)
     if (!Array.isArray(list)) throw new UsageError(`${what} must be a JSON array of objects`)
-    return list.map((item, i) => {
+    const items = list.map((item, i) => {
       if (!isPlainObject(item)) {
         throw new UsageError(`${what}: item ${i + 1} of the array is not a JSON object`)
       }
       return item
     })
+    return { items, form: 'array' }
   }
   try {
-    return [parseJsonObject(trimmed, what)]
+    return { items: [parseJsonObject(trimmed, what)], form: 'object' }
   } catch {
-    return trimmed.split('\n').filter((line) => line.trim() !== '').map((line, i) =>
-      parseJsonObject(line, `${what} line ${i + 1}`)
-    )
+    const items: Record<string, unknown>[] = []
+    const lines: number[] = []
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return
+      items.push(parseJsonObject(line, `${what} line ${i + 1}`))
+      lines.push(i + 1)
+    })
+    return { items, form: 'lines', lines }
   }
+}
+
+/** `3, 7-9, 12` for the sorted numbers 3, 7, 8, 9, 12. */
+function ranges(numbers: readonly number[]): string {
+  const parts: string[] = []
+  for (let i = 0; i < numbers.length;) {
+    let j = i
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++
+    parts.push(j === i ? `${numbers[i]}` : `${numbers[i]}-${numbers[j]}`)
+    i = j + 1
+  }
+  return parts.join(', ')
+}
+
+/**
+ * Name the items at `indices` (0-based) as the user sees them in `what`: `stdin line 7`,
+ * `stdin lines 3, 26-30`, `stdin array items 2-4`, or `stdin` for a single object.
+ */
+export function describeItems(
+  parsed: ParsedItems,
+  indices: readonly number[],
+  what: string,
+): string {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b)
+  const plural = sorted.length === 1 ? '' : 's'
+  if (parsed.form === 'lines') {
+    return `${what} line${plural} ${ranges(sorted.map((i) => parsed.lines![i]!))}`
+  }
+  if (parsed.form === 'array') {
+    return `${what} array item${plural} ${ranges(sorted.map((i) => i + 1))}`
+  }
+  return what
 }
 
 /**

@@ -6,10 +6,19 @@ import type { CAC } from 'cac'
 import process from 'node:process'
 import { text } from 'node:stream/consumers'
 import { createDynamoDbClient, type DynamoDbClient } from '../../dynamodb/index.ts'
+import type { Logger } from '../../types.ts'
 import { addCredentialOptions } from '../credential-options.ts'
 import { err, out, UsageError } from '../output.ts'
 import { textOption, withServiceSession } from '../service-session.ts'
-import { checkAttributeMap, parseItems, parseJsonObject, stringifyJson } from './ddb-json.ts'
+import {
+  checkAttributeMap,
+  describeItems,
+  type ParsedItems,
+  parseItems,
+  parseJsonObject,
+  stringifyJson,
+} from './ddb-json.ts'
+import { putItems } from './ddb-put.ts'
 
 const ACTIONS = ['get', 'put', 'delete', 'query', 'scan'] as const
 type Action = (typeof ACTIONS)[number]
@@ -124,17 +133,21 @@ function objectOption(
   return parsed
 }
 
-async function readItems(raw: Raw, rawMode: boolean): Promise<Record<string, unknown>[]> {
+async function readItems(raw: Raw, rawMode: boolean): Promise<ParsedItems> {
   const inline = textOption(raw, 'item')
-  if (inline !== undefined) return [objectOption(raw, 'item', '--item', rawMode)]
+  if (inline !== undefined) {
+    return { items: [objectOption(raw, 'item', '--item', rawMode)], form: 'object' }
+  }
   if (process.stdin.isTTY) {
     throw new UsageError(
       `ddb put needs --item '{"pk":"..."}' or items on stdin (one JSON object, an array, or one per line)`,
     )
   }
-  const items = parseItems(await text(process.stdin), 'stdin')
-  if (rawMode) items.forEach((item, i) => checkAttributeMap(item, `stdin item ${i + 1}`))
-  return items
+  const parsed = parseItems(await text(process.stdin), 'stdin')
+  if (rawMode) {
+    parsed.items.forEach((item, i) => checkAttributeMap(item, describeItems(parsed, [i], 'stdin')))
+  }
+  return parsed
 }
 
 async function run(
@@ -143,6 +156,7 @@ async function run(
   TableName: string,
   raw: Raw,
   rawMode: boolean,
+  logger: Logger,
 ): Promise<void> {
   const expr = expressions(raw, rawMode)
   const consistent = raw.consistent === true ? { ConsistentRead: true } : {}
@@ -166,7 +180,8 @@ async function run(
     })
     if (result.Attributes) out(stringifyJson(result.Attributes, 2))
   } else if (a === 'put') {
-    const items = await readItems(raw, rawMode)
+    const parsed = await readItems(raw, rawMode)
+    const { items } = parsed
     if (items.length === 1) {
       const result = await ddb.putItem({ TableName, Item: items[0]!, ...expr, ...returnOld })
       if (result.Attributes) out(stringifyJson(result.Attributes, 2))
@@ -176,9 +191,7 @@ async function run(
           '--condition, --names, --values and --return-old apply to a single item; stdin held several',
         )
       }
-      await ddb.batchWriteItem({
-        RequestItems: { [TableName]: items.map((Item) => ({ PutRequest: { Item } })) },
-      })
+      await putItems(ddb, TableName, parsed, { rawMode, logger })
     }
     err(`stsrefresh: put ${items.length} item${items.length === 1 ? '' : 's'} into ${TableName}`)
   } else {
@@ -247,7 +260,7 @@ export function registerDdb(cli: CAC): void {
           raw: rawMode,
           unmarshallOptions: { wrapNumbers: true },
         })
-        await run(ddb, a, String(table), raw, rawMode)
+        await run(ddb, a, String(table), raw, rawMode, logger)
       })
     })
 }
