@@ -3,7 +3,7 @@
  * and a fixed exit code; stack traces only with `--verbose` and only for unexpected errors.
  */
 import { redact } from '../credentials/redact.ts'
-import { isAwsServiceError, isConfigError, isCredentialsError } from '../errors.ts'
+import { type AwsServiceError, isAwsServiceError, isConfigError, isCredentialsError } from '../errors.ts'
 import type { LogFields, Logger } from '../types.ts'
 import { ExitCode, type ExitCodeValue } from './exit-codes.ts'
 import { UsageError } from './usage-error.ts'
@@ -45,6 +45,45 @@ export function createCliLogger(verbose: boolean): Logger {
 export { UsageError }
 
 /**
+ * A command's own AWS call that got no answer (network error, timeout). Exit 4 as when the
+ * service answers with an error: the exit code says which step failed (3: obtaining
+ * credentials, whatever the cause; 4: the command's AWS call), the message says how.
+ */
+export class UnreachableError extends Error {
+  override name = 'UnreachableError'
+}
+
+// The codes request.ts gives a call that no response came back for (status 0).
+const NO_ANSWER: ReadonlySet<string> = new Set(['NetworkError', 'TimeoutError'])
+
+const isUnanswered = (e: unknown): e is AwsServiceError =>
+  isAwsServiceError(e) && e.status === 0 && NO_ANSWER.has(e.code)
+
+/** The AWS call behind an error that got no answer from its service, if any. */
+function unanswered(error: unknown): AwsServiceError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (isUnanswered(e)) return e
+  }
+  return undefined
+}
+
+/**
+ * Say what happened when the command's AWS call at `endpoint` got no answer: "could not reach
+ * STS at <endpoint> (GetCallerIdentity): <reason>" rather than an error code that reads as if
+ * the service had answered. Any other error is returned as it is.
+ */
+export function explainUnreachable(error: unknown, endpoint: string): unknown {
+  if (!isUnanswered(error)) return error
+  const reason = error.message
+    .replace(`${error.service}.${error.operation}: ${error.code}: `, '')
+    .replace(/^request to \S+ failed: /, '')
+  return new UnreachableError(
+    `could not reach ${error.service} at ${endpoint} (${error.operation}): ${reason}`,
+    { cause: error },
+  )
+}
+
+/**
  * The configuration mistake behind an error, if any: a session wraps its source's failure (a
  * missing profile, a broken config file) in a CredentialsError, but the fix is in the config.
  */
@@ -58,6 +97,7 @@ function configCause(error: unknown): Error | undefined {
 /** The exit code for an error, per the table in the README. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof UsageError || configCause(error)) return ExitCode.usage
+  if (error instanceof UnreachableError) return ExitCode.service
   if (isCredentialsError(error)) return ExitCode.credentials
   if (isAwsServiceError(error)) return ExitCode.service
   // cac reports unknown options and missing arguments as a CACError.
@@ -78,6 +118,12 @@ export function reportError(error: unknown, verbose: boolean): ExitCodeValue {
     err(`stsrefresh: ${message}`)
     if (code === ExitCode.usage && error instanceof Error && error.name === 'CACError') {
       err('stsrefresh: see `stsrefresh --help`')
+    }
+    const silent = unanswered(error)
+    if (silent) {
+      const variable = `AWS_ENDPOINT_URL_${silent.service.toUpperCase()}`
+      const where = `--endpoint-url, ${variable} / AWS_ENDPOINT_URL`
+      err(`stsrefresh: nothing answered: check ${where} and the network`)
     }
   }
   return code

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Readable as ReadableType } from 'node:stream'
+import { ConfigError } from '../errors.ts'
 
 /** A handler served by {@link serve}. */
 export type FetchHandler = (request: Request) => Promise<Response> | Response
@@ -151,7 +152,27 @@ export async function serveWithNodeHttp(
   }
 }
 
-/** Serve `handler` on 127.0.0.1:`port` (0 = any free port) until `close()`. */
+/**
+ * A port that cannot be listened on is the caller's configuration to fix, not a crash: a
+ * ConfigError (key `port`) naming it. Bun and Node report `code`, Deno an error `name`.
+ */
+function listenError(error: unknown, port: number): unknown {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown }
+  const where = `cannot listen on ${HOST}:${port}`
+  if (code === 'EADDRINUSE' || name === 'AddrInUse') {
+    return new ConfigError(`${where}: the port is already in use`, { key: 'port', cause: error })
+  }
+  if (code === 'EACCES' || name === 'PermissionDenied') {
+    const why = port < 1024 ? ' (ports below 1024 need privileges)' : ''
+    return new ConfigError(`${where}: permission denied${why}`, { key: 'port', cause: error })
+  }
+  return error
+}
+
+/**
+ * Serve `handler` on 127.0.0.1:`port` (0 = any free port) until `close()`. A port in use or
+ * not allowed is a ConfigError with key `port`.
+ */
 export async function serve(
   handler: FetchHandler,
   options: ServeOptions = {},
@@ -161,7 +182,11 @@ export async function serve(
     throw new RangeError(`serve: port must be a whole number from 0 to 65535, got ${port}`)
   }
   const deno = (globalThis as { Deno?: DenoLike }).Deno
-  if (typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined') return serveBun(handler, port)
-  if (deno && typeof deno.serve === 'function') return serveDeno(deno, handler, port)
-  return serveWithNodeHttp(handler, port)
+  try {
+    if (typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined') return await serveBun(handler, port)
+    if (deno && typeof deno.serve === 'function') return await serveDeno(deno, handler, port)
+    return await serveWithNodeHttp(handler, port)
+  } catch (error) {
+    throw listenError(error, port)
+  }
 }

@@ -79,8 +79,16 @@ describe('--version and --help', () => {
       expect(stdout).toContain(`Usage:\n  $ stsrefresh ${command}`)
       expect(stdout).toContain('Examples:\n')
       expect(stdout).not.toContain('Exit codes:')
+      // A negated option's implied default would read as if it were on.
+      expect(stdout).not.toMatch(/--no-.*\(default:/)
     },
   )
+
+  test('credential-process --help: --no-cache reads as what it does, with no default', async () => {
+    const { code, stdout } = await runCli(['credential-process', '--help'], { env: world.env() })
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^  --no-cache +Fetch new credentials instead of reusing cached ones$/m)
+  })
 
   test('no command prints the help and exits 2', async () => {
     const { code, stdout } = await runCli([], { env: world.env() })
@@ -100,6 +108,16 @@ describe('usage errors exit 2 with one line naming the problem', () => {
       'an unknown flag',
       ['whoami', '--bogus'],
       'stsrefresh: Unknown option `--bogus`\nstsrefresh: see `stsrefresh --help`\n',
+    ],
+    [
+      'an unknown flag, named as typed',
+      ['whoami', '--bogus-flag'],
+      'stsrefresh: Unknown option `--bogus-flag`\nstsrefresh: see `stsrefresh --help`\n',
+    ],
+    [
+      'an unknown negated flag, named as typed',
+      ['env', '--no-bogus-flag=1'],
+      'stsrefresh: Unknown option `--no-bogus-flag`\nstsrefresh: see `stsrefresh --help`\n',
     ],
     [
       'a bad --duration',
@@ -307,6 +325,20 @@ describe('env --format: exact output for static keys', () => {
     )
   })
 
+  test('github with a $GITHUB_ENV that cannot be written: exit 2 before anything is fetched or printed', async () => {
+    const file = join(world.home, 'no-such-dir', 'github-env')
+    const before = world.emulator.stats().requests
+    const result = await runCli(['env', '--format', 'github', '--role-arn', ROLE], {
+      env: world.env({ GITHUB_ENV: file }),
+    })
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `stsrefresh: cannot write the GITHUB_ENV file ${file}: no such file or directory (ENOENT)\n`,
+    })
+    expect(world.emulator.stats().requests).toBe(before)
+  })
+
   test('github without $GITHUB_ENV is a usage error', async () => {
     const result = await runCli(['env', '--format', 'github'], { env: world.env() })
     expect(result).toEqual({
@@ -341,6 +373,36 @@ test('env --role-arn: session token and expiration, and the warning names the ex
   for (const match of stdout.matchAll(/AWS_(?:SECRET_ACCESS_KEY|SESSION_TOKEN)='([^']+)'/g)) {
     expect(stderr).not.toContain(match[1]!)
   }
+})
+
+describe('an endpoint nothing answers at', () => {
+  let closed: string
+  beforeAll(async () => {
+    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() })
+    closed = `http://127.0.0.1:${server.port}`
+    await server.stop(true)
+  })
+  const reason = 'ECONNREFUSED: Unable to connect. Is the computer able to access the url?'
+  const hint = 'stsrefresh: nothing answered: check --endpoint-url, AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL and the network\n'
+
+  test("whoami: the command's own call got no answer, said as such: exit 4", async () => {
+    const result = await runCli(['whoami', '--endpoint-url', closed], { env: world.env() })
+    expect(result).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `stsrefresh: could not reach STS at ${closed} (GetCallerIdentity): ${reason}\n${hint}`,
+    })
+  })
+
+  test('the credentials could not be obtained for the same reason: exit 3, same hint', async () => {
+    const result = await runCli(['whoami', '--role-arn', ROLE, '--endpoint-url', closed], { env: world.env() })
+    const host = closed.slice('http://'.length)
+    expect(result).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `stsrefresh: Could not refresh credentials from assume-role: STS.AssumeRole: NetworkError: request to ${host} failed: ${reason}\n${hint}`,
+    })
+  })
 })
 
 test('option values keep their digits (cac would turn --role-session-name 007 into 7)', async () => {

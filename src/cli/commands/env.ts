@@ -1,6 +1,6 @@
 /** `stsrefresh env`: print credentials once as variables (they will not refresh). */
 import type { CAC } from 'cac'
-import { appendGitHubEnv, githubEnvFile } from '../../runtime/github-env.ts'
+import { appendGitHubEnv, checkGitHubEnv } from '../../runtime/github-env.ts'
 import type { Credentials } from '../../types.ts'
 import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
 import { openCredentials } from '../credential-session.ts'
@@ -32,7 +32,7 @@ export function registerEnv(cli: CAC): void {
         throw new UsageError(`--format must be one of ${ENV_FORMATS.join(', ')} (got ${format})`)
       }
       // Fail before any credentials are fetched (and masks printed) when they could not be written.
-      if (format === 'github') githubEnvFile(effectiveEnv(flags))
+      if (format === 'github') await checkGitHubEnv(effectiveEnv(flags))
       const logger = createCliLogger(flags.verbose)
       const { session, region, env } = await openCredentials(flags, { logger, autoStart: false })
       const credentials = await session.get().finally(() => session.stop())
