@@ -60,7 +60,7 @@ export type {
   FromProcessOptions,
 } from './credentials/sources.ts'
 export { fromProfile } from './credentials/profile.ts'
-export type { FromProfileOptions } from './credentials/profile.ts'
+export type { FromProfileOptions, RoleOverrides } from './credentials/profile.ts'
 export { loadProfiles, resolveProfileName } from './config/profiles.ts'
 export type { NamedCredentialProvider } from './credentials/input.ts'
 

@@ -50,7 +50,7 @@ fast: {
   // Imported by anything but main.ts at the start of `credential-process` (a test): no work.
   if (process.argv[2] !== 'credential-process') break fast
   const args = process.argv.slice(3)
-  const raw: Record<string, unknown> = { duration: CREDENTIAL_FLAG_DEFAULTS.duration, audience: CREDENTIAL_FLAG_DEFAULTS.audience }
+  const raw: Record<string, unknown> = { audience: CREDENTIAL_FLAG_DEFAULTS.audience }
   const seen: string[] = []
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!

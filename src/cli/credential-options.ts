@@ -13,7 +13,8 @@ export interface CredentialFlags {
   readonly roleArn?: string
   readonly roleSessionName?: string
   readonly externalId?: string
-  readonly duration: number
+  /** Undefined when not given: then the profile's `duration_seconds`, else 3600. */
+  readonly duration?: number
   readonly webIdentityTokenFile?: string
   readonly githubOidc: boolean
   readonly audience?: string
@@ -23,7 +24,10 @@ export interface CredentialFlags {
 }
 
 /** The defaults cac fills in; the credential-process fast path applies the same ones. */
-export const CREDENTIAL_FLAG_DEFAULTS = { duration: 3600, audience: 'sts.amazonaws.com' } as const
+export const CREDENTIAL_FLAG_DEFAULTS = { audience: 'sts.amazonaws.com' } as const
+
+/** The lifetime requested when neither `--duration` nor a profile's `duration_seconds` sets one. */
+export const DEFAULT_DURATION_SECONDS = 3600
 
 /** Register the shared credential options on a command. */
 export function addCredentialOptions(command: Command): Command {
@@ -32,7 +36,9 @@ export function addCredentialOptions(command: Command): Command {
     .option('--role-arn <arn>', 'Role to assume; the default chain supplies the credentials to assume it (AWS_ROLE_ARN)')
     .option('--role-session-name <name>', 'Session name for the assumed role (AWS_ROLE_SESSION_NAME)')
     .option('--external-id <id>', 'External ID the role requires')
-    .option('--duration <seconds>', 'Lifetime to request for each credential, 900-43200', { default: CREDENTIAL_FLAG_DEFAULTS.duration })
+    // No cac default: a --duration given with --profile overrides the profile's duration_seconds,
+    // one not given must not.
+    .option('--duration <seconds>', `Lifetime to request for each credential, 900-43200 (default ${DEFAULT_DURATION_SECONDS}, or the profile's duration_seconds)`)
     .option('--web-identity-token-file <file>', 'Assume --role-arn with this OIDC token file (AWS_WEB_IDENTITY_TOKEN_FILE)')
     .option('--github-oidc', 'Assume --role-arn with a fresh GitHub Actions OIDC token at every refresh')
     .option('--audience <aud>', 'Audience of the GitHub OIDC token', { default: CREDENTIAL_FLAG_DEFAULTS.audience })
@@ -76,13 +82,13 @@ const patterned = (
  * cost a cached run more than anything else it does in JavaScript (Findings 16).
  */
 export function credentialFlagsOf(raw: Record<string, unknown>): CredentialFlags {
-  const duration = raw.duration ?? CREDENTIAL_FLAG_DEFAULTS.duration
+  const duration = raw.duration
   return {
     profile: raw.profile as string | undefined,
     roleArn: raw.roleArn as string | undefined,
     roleSessionName: raw.roleSessionName as string | undefined,
     externalId: raw.externalId as string | undefined,
-    duration: typeof duration === 'number' ? duration : Number(duration),
+    duration: duration === undefined || typeof duration === 'number' ? duration : Number(duration),
     webIdentityTokenFile: raw.webIdentityTokenFile as string | undefined,
     githubOidc: raw.githubOidc === true,
     audience: raw.audience as string | undefined,
@@ -96,7 +102,7 @@ export function credentialFlagsOf(raw: Record<string, unknown>): CredentialFlags
 export function parseCredentialFlags(raw: Record<string, unknown>): CredentialFlags {
   const flags = credentialFlagsOf(raw)
   const { duration } = flags
-  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
+  if (duration !== undefined && (!Number.isInteger(duration) || duration < 900 || duration > 43200)) {
     throw new UsageError(`--duration must be a whole number of seconds from 900 to 43200 (got ${String(raw.duration)})`)
   }
   const endpointUrl = optionalString(raw, 'endpointUrl', '--endpoint-url')
@@ -129,7 +135,14 @@ export function effectiveEnv(flags: CredentialFlags): Record<string, string | un
     env.AWS_REGION = flags.region
     env.AWS_DEFAULT_REGION = flags.region
   }
-  if (flags.endpointUrl) env.AWS_ENDPOINT_URL = flags.endpointUrl
+  if (flags.endpointUrl) {
+    // The command line beats the environment, as --endpoint-url does in the AWS CLI: the
+    // service-specific variables would otherwise win over AWS_ENDPOINT_URL, and
+    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would hide it (endpoints.ts).
+    for (const name of Object.keys(env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete env[name]
+    delete env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+    env.AWS_ENDPOINT_URL = flags.endpointUrl
+  }
   if (flags.roleSessionName) env.AWS_ROLE_SESSION_NAME = flags.roleSessionName
   return env
 }

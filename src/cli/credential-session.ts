@@ -9,7 +9,7 @@ import { fromGitHubOidc, fromWebIdentityTokenFile } from '../credentials/web-ide
 import { loadProfiles, resolveProfileName } from '../config/profiles.ts'
 import type { CredentialProvider, Logger } from '../types.ts'
 import { promptMfaCode } from '../runtime/prompt.ts'
-import { type CredentialFlags, effectiveEnv } from './credential-options.ts'
+import { type CredentialFlags, DEFAULT_DURATION_SECONDS, effectiveEnv } from './credential-options.ts'
 import { UsageError } from './output.ts'
 
 /** Region: flag/env, then the profile's `region`, then us-east-1 (as aws-vault does for STS). */
@@ -57,8 +57,25 @@ export async function openCredentials(
     region,
     env,
     logger,
-    durationSeconds: flags.duration,
+    durationSeconds: flags.duration ?? DEFAULT_DURATION_SECONDS,
     ...(flags.roleSessionName ? { roleSessionName: flags.roleSessionName } : {}),
+  }
+  if ((flags.githubOidc || flags.webIdentityTokenFile) && flags.externalId) {
+    throw new UsageError('--external-id applies to AssumeRole; a role assumed with a web identity token takes none: drop it')
+  }
+  // Without a role of its own, the command line's role settings are for the role the chain's
+  // credentials come from (a profile's role_arn); the chain refuses them for any other source.
+  const roleOverrides = {
+    ...(flags.duration !== undefined ? { durationSeconds: flags.duration } : {}),
+    ...(flags.externalId ? { externalId: flags.externalId } : {}),
+    ...(flags.roleSessionName ? { roleSessionName: flags.roleSessionName } : {}),
+  }
+  const chainOptions = {
+    env,
+    logger,
+    region,
+    tokenCode: promptMfaCode,
+    ...(flags.profile ? { profile: flags.profile } : {}),
   }
   let source: CredentialProvider
   if (flags.githubOidc) {
@@ -72,10 +89,10 @@ export async function openCredentials(
       ...common,
       roleArn,
       ...(flags.externalId ? { externalId: flags.externalId } : {}),
-      source: defaultCredentials({ env, logger, region, tokenCode: promptMfaCode }),
+      source: defaultCredentials(chainOptions),
     })
   } else {
-    source = defaultCredentials({ env, logger, region, tokenCode: promptMfaCode })
+    source = defaultCredentials({ ...chainOptions, roleOverrides })
   }
   // Until the first credentials arrive, a failed refresh is the command's own error, reported
   // once by main; afterwards, background refresh failures deserve their warning.

@@ -4,7 +4,7 @@
  * and the start-up fast path (cached-credential-process.ts) must agree on all three, or a cache
  * written by one would be missed or misjudged by the other.
  */
-import { cacheKey, type CachedEntry } from '../runtime/credential-cache-file.ts'
+import { cacheKey, type CachedEntry, fileStamp } from '../runtime/credential-cache-file.ts'
 import type { Credentials } from '../types.ts'
 import type { CredentialFlags } from './credential-options.ts'
 
@@ -23,19 +23,33 @@ export function reusable(entry: CachedEntry, now: number): boolean {
   return expires - now > needed
 }
 
-// The variables that change which credentials a configuration yields.
+// The variables that change which credentials a configuration yields: which source the default
+// chain picks (chain.ts), which role and session, and which STS answers.
 const KEYED_ENV = [
-  'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS',
-  'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME', 'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_REGION',
+  'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
 ] as const
 
 /**
  * The cache key of flags (as credentialFlagsOf shapes them; the full command validates them
- * first) in the environment the sources would see.
+ * first) in the environment the sources would see, and the versions of the shared config and
+ * credentials files (their paths as config/profiles.ts' sharedFilePaths gives them), so an
+ * edited profile (another role, rotated keys) never gets the credentials cached before the edit.
+ * Written without helper functions: on the fast path each function is compiled at its first
+ * call (Findings 16).
  */
 export function credentialProcessKey(flags: CredentialFlags, env: Record<string, string | undefined>): Promise<string> {
   const { verbose: _verbose, ...configuration } = flags
-  return cacheKey({ configuration, env: KEYED_ENV.map((name) => env[name] ?? null) })
+  const home = env.HOME ?? env.USERPROFILE
+  const files: (string | null)[] = [env.AWS_CONFIG_FILE || '~/.aws/config', env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials']
+  for (let i = 0; i < files.length; i++) {
+    const path = files[i]!
+    // An unresolvable `~` is the profile loader's to report; it keys nothing here.
+    files[i] = fileStamp(path.startsWith('~') ? (home === undefined ? null : home + path.slice(1)) : path)
+  }
+  return cacheKey({ configuration, env: KEYED_ENV.map((name) => env[name] ?? null), files })
 }
 
 /** The credential_process JSON: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html */

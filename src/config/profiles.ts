@@ -169,10 +169,12 @@ function mergeInto(builder: Builder, section: IniDocument['sections'][number], f
         builder.settings[`${key}.${subKey}`] = value
         builder.origins[`${key}.${subKey}`] = { file, line: entry.line }
       }
-    } else {
+    } else if (entry.value !== '') {
       builder.settings[key] = entry.value
       builder.origins[key] = { file, line: entry.line }
     }
+    // An empty value (`aws_session_token =` in a templated file) is no setting: botocore reads ''
+    // and ignores it, and SDK v3's parseIni records no key for it.
   }
 }
 
@@ -214,10 +216,22 @@ export async function loadProfiles(options: LoadProfilesOptions = {}): Promise<L
     const kind = classifySection(section.header, 'config')
     return kind.kind === 'profile' && kind.name === 'default' && section.header !== 'default'
   })
+  // ini.ts refuses a repeated header; two spellings of one profile (`[profile x]` and
+  // `[profile "x"]`) would otherwise be merged silently.
+  const definedAt = new Map<string, { header: string; line: number }>()
   for (const section of configSections) {
     const kind = classifySection(section.header, 'config')
     if (kind.kind === 'profile') {
       if (section.header === 'default' && hasProfileDefault) continue
+      const first = definedAt.get(kind.name)
+      if (first) {
+        throw new ConfigError(
+          `${configFile} line ${section.line}: [${section.header}] defines profile "${kind.name}" again ` +
+            `(first as [${first.header}] on line ${first.line}): merge the two`,
+          { file: configFile, profile: kind.name },
+        )
+      }
+      definedAt.set(kind.name, { header: section.header, line: section.line })
       mergeInto(builderFor(kind.name), section, configFile)
     } else if (kind.kind === 'sso-session' || kind.kind === 'services') {
       const target = kind.kind === 'sso-session' ? ssoSessions : services

@@ -4,8 +4,8 @@
  *
  * 1. `env`: `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`,
  *    `AWS_CREDENTIAL_EXPIRATION`, `AWS_ACCOUNT_ID`). Skipped when a profile is chosen
- *    explicitly (the `profile` option, `AWS_PROFILE` or `AWS_DEFAULT_PROFILE`), as SDK v3 does:
- *    it skips `fromEnv` when `AWS_PROFILE` is set, warning if keys are set too.
+ *    explicitly (the `profile` option or `AWS_PROFILE`, not the legacy `AWS_DEFAULT_PROFILE`),
+ *    as SDK v3 does: it skips `fromEnv` when `AWS_PROFILE` is set, warning if keys are set too.
  * 2. `profile`: the shared config and credentials files (`AWS_CONFIG_FILE`,
  *    `AWS_SHARED_CREDENTIALS_FILE`): static keys, `role_arn` chains, `web_identity_token_file`,
  *    `credential_process` (SDK v3 tries `fromSSO`, `fromIni` and `fromProcess` here; IAM
@@ -25,7 +25,6 @@
  * because it is configured but broken (the chain stops and surfaces that error). Inputs are
  * read at every call, so rotated variables and edited files are seen at the next refresh.
  */
-import { profileFromEnv } from '../config/profiles.ts'
 import { silentLogger } from '../logger.ts'
 import { getPlatform } from '../platform.ts'
 import type { Platform } from '../platform.ts'
@@ -33,7 +32,9 @@ import type { Clock, CredentialProvider, FetchLike, Logger } from '../types.ts'
 import { namedProvider } from './input.ts'
 import type { NamedCredentialProvider } from './input.ts'
 import { isNotConfigured, notConfigured, SourceNotConfiguredError } from './not-configured.ts'
-import { fromProfile } from './profile.ts'
+import { ConfigError } from '../errors.ts'
+import { describeOverrides, fromProfile } from './profile.ts'
+import type { RoleOverrides } from './profile.ts'
 import { maskKey } from './redact.ts'
 import { fromContainer, fromEnv, fromInstanceMetadata } from './sources.ts'
 import { webIdentityFromEnv } from './web-identity.ts'
@@ -53,6 +54,12 @@ export interface DefaultCredentialsOptions {
   region?: string
   /** Returns the current code of MFA device `mfaSerial`, for profiles with `mfa_serial`. */
   tokenCode?: (mfaSerial: string) => string | Promise<string>
+  /**
+   * Replace the settings of the role the credentials come from (a profile's `role_arn`, or the
+   * web identity variables' role). Credentials that come from no role are then a ConfigError:
+   * a duration or external ID that was asked for must not be dropped silently.
+   */
+  roleOverrides?: RoleOverrides
 }
 
 function sourceNameOf(provider: CredentialProvider, index: number): string {
@@ -132,15 +139,28 @@ export function defaultCredentials(
     logger,
   }
   let warnedBoth = false
+  const overrides = options.roleOverrides
+  const overridden = overrides !== undefined && describeOverrides(overrides) !== ''
+  // A source that assumes no role, when role settings were given: configured means an error.
+  const roleless = (name: string, provider: CredentialProvider): NamedCredentialProvider =>
+    namedProvider(name, async (request) => {
+      const credentials = await provider(request)
+      if (!overridden) return credentials
+      throw new ConfigError(
+        `the credentials come from ${name} (${maskKey(credentials.accessKeyId)}), which assumes no role, ` +
+          `so ${describeOverrides(overrides!)} given for a role cannot apply: drop it, or name a role to assume`,
+      )
+    })
 
   const envSource = namedProvider('env', async (request) => {
     const env = currentEnv()
-    const variable = env.AWS_PROFILE ? 'AWS_PROFILE' : 'AWS_DEFAULT_PROFILE'
+    // Only AWS_PROFILE: SDK v3's defaultProvider skips fromEnv for `init.profile ??
+    // process.env.AWS_PROFILE` and never looks at the legacy AWS_DEFAULT_PROFILE.
     const why =
       options.profile !== undefined
-        ? `the profile option ("${options.profile}")`
-        : profileFromEnv(env)
-          ? `${variable}=${env[variable]}`
+        ? `profile "${options.profile}" (named explicitly)`
+        : env.AWS_PROFILE
+          ? `AWS_PROFILE=${env.AWS_PROFILE}`
           : undefined
     if (why) {
       if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !warnedBoth) {
@@ -152,7 +172,7 @@ export function defaultCredentials(
       }
       throw notConfigured('env', `${why} selects a profile instead`)
     }
-    return fromEnv({ env, ...deps })(request)
+    return roleless('AWS_ACCESS_KEY_ID in the environment', fromEnv({ env, ...deps }))(request)
   })
 
   const profileSource = fromProfile({
@@ -163,6 +183,7 @@ export function defaultCredentials(
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.tokenCode ? { tokenCode: options.tokenCode } : {}),
+    ...(overridden ? { roleOverrides: overrides } : {}),
     ...deps,
   })
 
@@ -170,22 +191,31 @@ export function defaultCredentials(
     const provider = webIdentityFromEnv(currentEnv(), {
       ...(options.readTextFile ? { readTextFile: options.readTextFile } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(overrides?.durationSeconds !== undefined ? { durationSeconds: overrides.durationSeconds } : {}),
+      ...(overrides?.roleSessionName !== undefined ? { roleSessionName: overrides.roleSessionName } : {}),
       ...deps,
     })
     if (!provider) throw notConfigured('web-identity', 'AWS_WEB_IDENTITY_TOKEN_FILE is not set')
+    if (overrides?.externalId !== undefined) {
+      throw new ConfigError(
+        'the role of AWS_ROLE_ARN is assumed with a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE), ' +
+          'which takes no external ID: drop it',
+        { key: 'AWS_WEB_IDENTITY_TOKEN_FILE' },
+      )
+    }
     return provider(request)
   })
 
   const containerSource = namedProvider('container', (request) =>
-    fromContainer({
+    roleless('container credentials', fromContainer({
       env: currentEnv(),
       ...(options.readTextFile ? { readTextFile: options.readTextFile } : {}),
       ...deps,
-    })(request),
+    }))(request),
   )
 
   const imdsSource = namedProvider('instance-metadata', (request) =>
-    fromInstanceMetadata({ env: currentEnv(), ...deps })(request),
+    roleless('the instance profile (IMDS)', fromInstanceMetadata({ env: currentEnv(), ...deps }))(request),
   )
 
   return chainWith([envSource, profileSource, webIdentitySource, containerSource, imdsSource], {

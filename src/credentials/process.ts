@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini'
 import { systemClock } from '../clock.ts'
-import { CredentialsError } from '../errors.ts'
+import { ConfigError, CredentialsError } from '../errors.ts'
 import { silentLogger } from '../logger.ts'
 import { getPlatform } from '../platform.ts'
 import type { Platform } from '../platform.ts'
@@ -58,6 +58,23 @@ function tail(text: string, max = 400): string {
 }
 
 /**
+ * The profiles whose `credential_process` is running further up this chain of processes. Each
+ * command gets the list in its environment, so a command whose own source credentials resolve
+ * back to the same profile (typically through the `AWS_PROFILE` that the SDK which ran it
+ * passes down) stops at the second turn instead of starting itself forever.
+ */
+export const RUNNING_PROFILES_VARIABLE = 'STSREFRESH_CREDENTIAL_PROCESS_PROFILES'
+
+function runningProfiles(env: Record<string, string | undefined>): string[] {
+  try {
+    const list: unknown = JSON.parse(env[RUNNING_PROFILES_VARIABLE] ?? '[]')
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/**
  * Credentials from a `credential_process` command. A command that fails to start, times out,
  * exits non-zero, or prints anything but valid Version 1 JSON (or expired credentials) is a
  * {@link CredentialsError} naming the profile; never "not configured".
@@ -74,9 +91,21 @@ export function fromProcess(options: FromProcessOptions): NamedCredentialProvide
 
   return namedProvider('process', async () => {
     const run = options.runCommand ?? ((line, opts) => getPlatform().runCommand(line, opts))
+    const env = (options.env ?? getPlatform().env()) as Record<string, string | undefined>
+    const running = runningProfiles(env)
+    if (running.includes(profile)) {
+      throw new ConfigError(
+        `${label} came back to itself (${[...running, profile].map((name) => `"${name}"`).join(' -> ')}): ` +
+          `its command got its source credentials from profile "${profile}" again, e.g. through the ` +
+          `AWS_PROFILE=${profile} the SDK that ran it passes down. Name the source explicitly ` +
+          '(stsrefresh: --profile <the profile whose credentials assume the role>)',
+        { profile, key: 'credential_process' },
+      )
+    }
+    const commandEnv = { ...env, [RUNNING_PROFILES_VARIABLE]: JSON.stringify([...running, profile]) }
     let result
     try {
-      result = await run(options.command, { timeoutMs, ...(options.env ? { env: options.env } : {}) })
+      result = await run(options.command, { timeoutMs, env: commandEnv })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       throw fail(`could not be run: ${reason}`, error)

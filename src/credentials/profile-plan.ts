@@ -148,7 +148,9 @@ class Planner {
       return {
         kind: 'process',
         profile: name,
-        command: config.credential_process,
+        // A value continued on indented lines is joined with newlines (ini.ts), which a shell
+        // would run as separate commands; botocore shell-splits it, a newline being whitespace.
+        command: config.credential_process.replace(/\s*\n\s*/g, ' '),
         ...optional('accountId', config.aws_account_id),
       }
     }

@@ -10,6 +10,7 @@ import { loadProfiles, profileFromEnv, resolveProfileName } from '../config/prof
 import { silentLogger } from '../logger.ts'
 import { getPlatform } from '../platform.ts'
 import type { Platform } from '../platform.ts'
+import { ConfigError } from '../errors.ts'
 import type { Clock, CredentialProvider, CredentialsInput, FetchLike, Logger } from '../types.ts'
 import { fromAssumeRole } from './assume-role.ts'
 import type { AssumeRoleSourceOptions } from './assume-role.ts'
@@ -23,6 +24,16 @@ import { refreshable } from './refreshable.ts'
 import { fromContainer, fromEnv, fromInstanceMetadata, fromProcess, fromStatic } from './sources.ts'
 import { fromWebIdentityTokenFile } from './web-identity.ts'
 import type { WebIdentityTokenFileOptions } from './web-identity.ts'
+
+/**
+ * Settings that replace the profile's own for the role it assumes (its outermost `role_arn`), as
+ * aws-vault's `--duration` does: a command line that names them means them.
+ */
+export interface RoleOverrides {
+  readonly durationSeconds?: number
+  readonly externalId?: string
+  readonly roleSessionName?: string
+}
 
 /** Options of {@link fromProfile}; host capabilities default to the platform at call time. */
 export interface FromProfileOptions {
@@ -43,6 +54,8 @@ export interface FromProfileOptions {
   readonly assumeRole?: (options: AssumeRoleSourceOptions) => CredentialProvider
   /** Builds a web identity source; default `fromWebIdentityTokenFile` (tests inject). */
   readonly webIdentity?: (options: WebIdentityTokenFileOptions) => CredentialProvider
+  /** Replace the profile's settings for its role; a profile that assumes none is a ConfigError. */
+  readonly roleOverrides?: RoleOverrides
 }
 
 interface Built {
@@ -64,6 +77,46 @@ function describe(plan: ProfilePlan): string {
     case 'assume-role':
       return `${plan.roleArn} <- ${describe(plan.source)}`
   }
+}
+
+const OVERRIDE_NAMES: Readonly<Record<keyof RoleOverrides, string>> = {
+  durationSeconds: 'a duration',
+  externalId: 'an external ID',
+  roleSessionName: 'a session name',
+}
+
+const givenOverrides = (overrides: RoleOverrides): (keyof RoleOverrides)[] =>
+  (Object.keys(OVERRIDE_NAMES) as (keyof RoleOverrides)[]).filter((k) => overrides[k] !== undefined)
+
+/** What `overrides` sets, for messages: "a duration and a session name"; empty when nothing. */
+export function describeOverrides(overrides: RoleOverrides): string {
+  return givenOverrides(overrides).map((k) => OVERRIDE_NAMES[k]).join(' and ')
+}
+
+/** The plan with `overrides` applied to its outermost role; throws when there is no role to apply them to. */
+export function withRoleOverrides(plan: ProfilePlan, overrides: RoleOverrides): ProfilePlan {
+  const given = givenOverrides(overrides)
+  if (given.length === 0) return plan
+  const what = describeOverrides(overrides)
+  if (plan.kind === 'assume-role') return { ...plan, ...pick(overrides, given) }
+  if (plan.kind === 'web-identity') {
+    if (overrides.externalId !== undefined) {
+      throw new ConfigError(
+        `profile "${plan.profile}" assumes ${plan.roleArn} with a web identity token, which takes no external ID: drop it`,
+        { profile: plan.profile, key: 'external_id' },
+      )
+    }
+    return { ...plan, ...pick(overrides, given) }
+  }
+  throw new ConfigError(
+    `profile "${plan.profile}" assumes no role (its credentials are the ${describe(plan)}), so ${what} ` +
+      'given for its role cannot apply: drop it, or name a role (role_arn in the profile, or a role ARN option)',
+    { profile: plan.profile },
+  )
+}
+
+function pick(overrides: RoleOverrides, keys: readonly (keyof RoleOverrides)[]): RoleOverrides {
+  return Object.fromEntries(keys.map((k) => [k, overrides[k]]))
 }
 
 /** Build the providers for a plan; intermediate layers become lazily refreshed sessions. */
@@ -169,8 +222,9 @@ export function fromProfile(options: FromProfileOptions = {}): NamedCredentialPr
       ...(options.homeDir !== undefined ? { homeDir: options.homeDir } : {}),
     })
     const hasTokenCode = options.tokenCode !== undefined
-    const plan = planProfile(loaded, name, { explicit, hasTokenCode })
-    if (plan.kind === 'none') throw notConfigured('profile', plan.reason)
+    const planned = planProfile(loaded, name, { explicit, hasTokenCode })
+    if (planned.kind === 'none') throw notConfigured('profile', planned.reason)
+    const plan = options.roleOverrides ? withRoleOverrides(planned, options.roleOverrides) : planned
     // The plan holds secrets (static keys): the key stays in memory, never in a log line.
     const key = JSON.stringify(plan)
     if (built?.key !== key) {

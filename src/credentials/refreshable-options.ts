@@ -2,6 +2,7 @@
  * The options and the observable state of a refreshable session (see refreshable.ts). Defaults
  * and the reasoning behind the window sizes are in refresh-windows.ts.
  */
+import { ConfigError } from '../errors.ts'
 import type { Clock, Logger } from '../types.ts'
 import type { RefreshWindow } from './refresh-windows.ts'
 
@@ -48,4 +49,24 @@ export interface RefreshableState {
   readonly refreshes: number
   /** Failed source calls so far. */
   readonly failures: number
+}
+
+/**
+ * Refuse settings that would break the retry discipline: a `minBackoffMs` of 0 or less makes
+ * every backoff 0, so a throttled STS would be called in a busy loop for the whole refresh
+ * window, exactly while it asks callers to slow down.
+ */
+export function validateRefreshableOptions(options: RefreshableOptions): void {
+  const check = (key: keyof RefreshableOptions, ok: (value: number) => boolean, rule: string): void => {
+    const value = options[key]
+    if (value === undefined) return
+    if (typeof value !== 'number' || !ok(value)) {
+      throw new ConfigError(`refreshable: ${key} must be ${rule} (got ${String(value)})`, { key })
+    }
+  }
+  check('minBackoffMs', (v) => Number.isFinite(v) && v > 0, 'a number of milliseconds above 0 (default 1000)')
+  const min = options.minBackoffMs ?? 1
+  check('maxBackoffMs', (v) => Number.isFinite(v) && v >= min, `a number of milliseconds of at least minBackoffMs (${min})`)
+  check('jitter', (v) => v >= 0 && v <= 1, 'a fraction from 0 to 1 (default 0.2)')
+  check('attemptTimeoutMs', (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds, or 0 for no limit')
 }

@@ -29,6 +29,7 @@ import {
 } from './refresh-windows.ts'
 import type { RefreshPlan } from './refresh-windows.ts'
 import type { RefreshableOptions, RefreshableState } from './refreshable-options.ts'
+import { validateRefreshableOptions } from './refreshable-options.ts'
 import { callSource } from './source-call.ts'
 
 export type { RefreshableOptions, RefreshableState } from './refreshable-options.ts'
@@ -85,6 +86,7 @@ export class RefreshableCredentials implements CredentialSession, AsyncDisposabl
 
   /** Wrap `source`; prefer {@link refreshable}. Nothing is fetched until `get()` or `start()`. */
   constructor(source: CredentialProvider, options: RefreshableOptions = {}) {
+    validateRefreshableOptions(options)
     const named = (source as { sourceName?: string }).sourceName
     this.#source = source
     this.#name = options.sourceName ?? named ?? (source.name || 'custom')

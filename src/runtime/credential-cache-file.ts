@@ -5,7 +5,7 @@
  * credential-cache.ts. A file that is corrupt, truncated, not ours, readable by others or a
  * symlink is never trusted: it is ignored (and replaced by the next write).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs'
 import { sha256Hex } from '../aws/hex.ts'
 import type { Credentials } from '../types.ts'
 
@@ -54,6 +54,22 @@ export async function cacheKey(configuration: unknown): Promise<string> {
   // Bun hashes the string as UTF-8, as TextEncoder encodes it.
   if (BunCryptoHasher) return new BunCryptoHasher('sha256').update(json).digest('hex')
   return sha256Hex(json)
+}
+
+/**
+ * Which version of a file `path` is (inode, size, modification time), or null when there is
+ * none: keying a cache entry on it makes an edit of the file miss the entry. The file's content
+ * is not read: the credentials file holds secrets, which must not go into a key. Plain numbers
+ * and no exception for a missing file: a throw or BigInt stats cost a cached run 0.02-0.05 ms.
+ */
+export function fileStamp(path: string | null): string | null {
+  if (path === null) return null
+  try {
+    const info = statSync(path, { throwIfNoEntry: false })
+    return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : null
+  } catch {
+    return null
+  }
 }
 
 /** The cache file of `key` in `dir`. */

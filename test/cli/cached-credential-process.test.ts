@@ -114,7 +114,7 @@ describe('the fast path reads flags as cac does', () => {
 
   test('defaults are the ones cac fills in', async () => {
     const { plainOptions } = await fastPath([])
-    expect(plainOptions).toEqual({ duration: 3600, audience: 'sts.amazonaws.com' })
+    expect(plainOptions).toEqual({ audience: 'sts.amazonaws.com' })
     expect(outcome(plainOptions!)).toEqual(outcome(cacOptions([])))
   })
 

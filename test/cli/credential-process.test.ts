@@ -98,6 +98,56 @@ test('prints Version 1 JSON and reuses the cached credentials (no second STS cal
   removeDirs(home)
 })
 
+test('an edited profile, or another AWS_ROLE_SESSION_NAME, is another cache entry', async () => {
+  const home = tempDir()
+  const base = world.emulator.baseCredentials
+  mkdirSync(join(home, '.aws'))
+  writeFileSync(join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${base.accessKeyId}\naws_secret_access_key = ${base.secretAccessKey}\n`)
+  const profile = (role: string): void =>
+    writeFileSync(join(home, '.aws', 'config'), `[profile x]\nrole_arn = arn:aws:iam::123456789012:role/${role}\nsource_profile = base\n`)
+  const run = async (env: Record<string, string> = {}): Promise<ProcessOutput> => {
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...rest } = world.env({ HOME: home, ...env })
+    const { code, stdout, stderr } = await runCli(['credential-process', '--profile', 'x'], { env: rest })
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    return JSON.parse(stdout)
+  }
+  const before = assumeRoles()
+  profile('first')
+  const first = await run()
+  expect(await run()).toEqual(first)
+  expect(assumeRoles()).toBe(before + 1)
+  // The same length, so only the content (and modification time) of the file changes.
+  profile('other')
+  const edited = await run()
+  expect(edited.AccessKeyId).not.toBe(first.AccessKeyId)
+  expect(assumeRoles()).toBe(before + 2)
+  const alpha = await run({ AWS_ROLE_SESSION_NAME: 'alpha' })
+  const beta = await run({ AWS_ROLE_SESSION_NAME: 'beta' })
+  expect(new Set([edited.AccessKeyId, alpha.AccessKeyId, beta.AccessKeyId]).size).toBe(3)
+  expect(assumeRoles()).toBe(before + 4)
+  removeDirs(home)
+})
+
+test('a profile whose credential_process comes back to itself through AWS_PROFILE stops at once, saying so', async () => {
+  const home = tempDir()
+  mkdirSync(join(home, '.aws'))
+  writeFileSync(
+    join(home, '.aws', 'config'),
+    `[profile migration]\ncredential_process = '${BUN}' '${MAIN}' credential-process --role-arn ${ROLE}\n`,
+  )
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = world.env({ HOME: home, AWS_PROFILE: 'migration' })
+  const before = assumeRoles()
+  const { code, stdout, stderr } = await runCli(['whoami'], { env })
+  recordStderr(stderr)
+  expect({ code, stdout }).toEqual({ code: 3, stdout: '' })
+  expect(stderr).toContain(
+    'credential_process of profile "migration" exited with code 2; stderr: stsrefresh: credential_process of profile ' +
+      '"migration" came back to itself ("migration" -> "migration")',
+  )
+  expect(assumeRoles()).toBe(before)
+  removeDirs(home)
+})
+
 test('eight concurrent invocations share one STS call', async () => {
   const home = tempDir()
   const before = assumeRoles()

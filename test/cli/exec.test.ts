@@ -4,7 +4,7 @@
  * many credential expiries (real time: the emulator issues 2-second credentials).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createS3Client } from '../../src/s3/index.ts'
 import { debianAwsCli, debianBoto3Python } from '../helpers/tools.ts'
@@ -62,6 +62,29 @@ describe('the child process', () => {
       expect(vars[gone]).toBeUndefined()
     }
     expect(vars.HOME).toBe(world.home)
+  })
+
+  test('credentials in ~/.aws/config do not shadow the server: the child gets a copy without them', async () => {
+    const base = world.emulator.baseCredentials
+    await Bun.write(
+      join(world.home, '.aws', 'config'),
+      `[default]\nregion = us-east-1\naws_access_key_id = ${base.accessKeyId}\naws_secret_access_key = ${base.secretAccessKey}\n` +
+        '[profile other]\nrole_arn = arn:aws:iam::123456789012:role/other\nsource_profile = default\n',
+    )
+    try {
+      const sdk = await runCli(['exec', ...ROLE, '--', BUN, join(FIXTURES, 'whoami-sdk-v3.mjs')], { env: world.env() })
+      expect({ code: sdk.code, stderr: sdk.stderr }).toEqual({ code: 0, stderr: '' })
+      expect(sdk.stdout).toMatch(/^arn:aws:sts::123456789012:assumed-role\/exec\//)
+      const copy = await runCli(['exec', ...ROLE, '--', 'sh', '-c', 'cat "$AWS_CONFIG_FILE"; echo "$AWS_CONFIG_FILE"'], { env: world.env() })
+      const lines = copy.stdout.trimEnd().split('\n')
+      expect(lines.slice(0, -1).join('\n')).toBe(
+        '[default]\nregion = us-east-1\n[profile other]\nrole_arn = arn:aws:iam::123456789012:role/other\nsource_profile = default',
+      )
+      // The copy is gone once the command has finished.
+      expect(existsSync(lines.at(-1)!)).toBe(false)
+    } finally {
+      rmSync(join(world.home, '.aws'), { recursive: true, force: true })
+    }
   })
 
   test('--env injects static variables (with the expiry) and warns that they will not refresh', async () => {
@@ -131,6 +154,48 @@ describe('the child process', () => {
     recordStderr(stderr)
     expect(stderr).toBe('')
   })
+  // A terminal sends Ctrl-C to its whole foreground process group, the child included; exec must
+  // not forward a second one (terraform exits at once on two). `script` gives the run a terminal.
+  test.skipIf(!Bun.which('script') || process.platform !== 'linux')(
+    'Ctrl-C in a terminal reaches the child once; exec waits for it and returns its exit code',
+    async () => {
+      // The child counts each SIGINT delivered (a shell's trap would merge two close ones).
+      const file = join(world.home, 'count-interrupts.ts')
+      await Bun.write(
+        file,
+        `let n = 0
+process.on('SIGINT', () => {
+  if (n++ === 0) setTimeout(() => { console.log('interrupts=' + n); process.exit(7) }, 1000)
+})
+console.log('ready')
+setInterval(() => {}, 1000)
+`,
+      )
+      // `exec`: script's shell would die of the Ctrl-C itself once its child exits (dash does).
+      const line = `exec ${[BUN, MAIN, 'exec', ...ROLE, '--', BUN, file].map((arg) => `'${arg}'`).join(' ')}`
+      const terminal = Bun.spawn(['script', '-qec', line, '/dev/null'], {
+        env: world.env(),
+        stdin: 'pipe',
+        stdout: 'pipe',
+        stderr: 'pipe',
+      })
+      const reader = terminal.stdout.getReader()
+      let output = ''
+      const waitFor = async (pattern: RegExp): Promise<void> => {
+        while (!pattern.test(output)) {
+          const { done, value } = await reader.read()
+          if (done) throw new Error(`terminal closed before ${pattern}: ${output}`)
+          output += new TextDecoder().decode(value)
+        }
+      }
+      await waitFor(/ready/)
+      terminal.stdin.write('\x03')
+      await terminal.stdin.flush()
+      await waitFor(/interrupts=\d+/)
+      expect(output.match(/interrupts=(\d+)/)?.[1]).toBe('1')
+      expect(await terminal.exited).toBe(7)
+    },
+  )
 })
 
 interface LoopResult {

@@ -169,6 +169,16 @@ describe('defaultCredentials', () => {
     expect(logger.lines).toContain('credentials: skipped env: AWS_PROFILE=dev selects a profile instead {}')
   })
 
+  test('the legacy AWS_DEFAULT_PROFILE does not skip env keys (SDK v3 looks at AWS_PROFILE only)', async () => {
+    writeAws('credentials', '[p]\naws_access_key_id = AKIAFILE\naws_secret_access_key = f\n')
+    const logger = recordingLogger()
+    const env = { AWS_DEFAULT_PROFILE: 'p', AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'e' }
+    expect((await defaultCredentials(options({ env, logger }))()).accessKeyId).toBe('AKIAENV')
+    expect(logger.lines.some((line) => line.includes('both'))).toBe(false)
+    // Without env keys it still selects the profile.
+    expect((await defaultCredentials(options({ env: { AWS_DEFAULT_PROFILE: 'p' } }))()).accessKeyId).toBe('AKIAFILE')
+  })
+
   test('the profile option also skips env; a missing named profile stops the chain', async () => {
     const imds = fakeImds(true)
     const error = await rejection(

@@ -56,6 +56,33 @@ beforeEach(() => {
 afterEach(() => rmSync(home, { recursive: true, force: true }))
 
 describe('planProfile: what a profile resolves to', () => {
+  test('an empty value is no setting: a blank aws_session_token or region does not spoil the keys', async () => {
+    files('[default]\nregion =\n', '[default]\naws_access_key_id = AKIA1\naws_secret_access_key = s1\naws_session_token =\n')
+    expect(await plan('default')).toEqual({
+      kind: 'static',
+      profile: 'default',
+      credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's1' },
+    })
+  })
+
+  test('one profile spelled by two headers in the config file is an error naming both lines', async () => {
+    files('[profile x]\nregion = us-east-1\n[profile "x"]\nregion = eu-west-1\n')
+    const error = await planError('x')
+    expect(error.message).toBe(
+      `${configPath} line 3: [profile "x"] defines profile "x" again (first as [profile x] on line 1): merge the two`,
+    )
+    expect(error.profile).toBe('x')
+  })
+
+  test('a credential_process continued on indented lines is one command line', async () => {
+    files('[profile wrapped]\ncredential_process = /usr/bin/helper\n  --account 123456789012\n  --role deploy\n')
+    expect(await plan('wrapped')).toEqual({
+      kind: 'process',
+      profile: 'wrapped',
+      command: '/usr/bin/helper --account 123456789012 --role deploy',
+    })
+  })
+
   test('static keys with session token and account id', async () => {
     files('', '[default]\naws_access_key_id = AKIA1\naws_secret_access_key = s1\naws_session_token = t1\naws_account_id = 123456789012\n')
     expect(await plan('default')).toEqual({

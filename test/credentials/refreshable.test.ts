@@ -649,3 +649,25 @@ describe('events and secrecy', () => {
     await session.stop()
   })
 })
+
+describe('options', () => {
+  const source = async (): Promise<Credentials> => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 's' })
+
+  test('settings that would break the retry discipline are refused, naming the option', () => {
+    expect(() => refreshable(source, { minBackoffMs: 0 })).toThrow(
+      'refreshable: minBackoffMs must be a number of milliseconds above 0 (default 1000) (got 0)',
+    )
+    expect(() => refreshable(source, { minBackoffMs: Number.NaN })).toThrow('minBackoffMs')
+    expect(() => refreshable(source, { minBackoffMs: 500, maxBackoffMs: 100 })).toThrow(
+      'refreshable: maxBackoffMs must be a number of milliseconds of at least minBackoffMs (500) (got 100)',
+    )
+    expect(() => refreshable(source, { jitter: 1.5 })).toThrow('refreshable: jitter must be a fraction from 0 to 1')
+    expect(() => refreshable(source, { attemptTimeoutMs: -1 })).toThrow('attemptTimeoutMs')
+  })
+
+  test('the edges that make sense are accepted', () => {
+    for (const options of [{ minBackoffMs: 1, maxBackoffMs: 1 }, { jitter: 0 }, { jitter: 1 }, { attemptTimeoutMs: 0 }]) {
+      expect(() => refreshable(source, { ...options, autoStart: false })).not.toThrow()
+    }
+  })
+})

@@ -529,6 +529,54 @@ describe('fromProcess', () => {
       clock,
     })()
     expect(creds.accessKeyId).toBe('ASIAPROCESSEXA4321')
-    expect(calls).toEqual([{ line: 'helper --json', options: { timeoutMs: 60_000, env: { PATH: '/bin' } } }])
+    expect(calls).toEqual([
+      {
+        line: 'helper --json',
+        options: { timeoutMs: 60_000, env: { PATH: '/bin', STSREFRESH_CREDENTIAL_PROCESS_PROFILES: '["default"]' } },
+      },
+    ])
+  })
+
+  test('a credential_process that comes back to its own profile stops at the second turn, naming the loop', async () => {
+    const lines: string[] = []
+    let innerError: unknown
+    // The command is itself in a new process: it runs the same profile's credential_process
+    // with the environment it was given, and a failure is its exit code and stderr.
+    const runCommand = async (line: string, options: { env?: Record<string, string | undefined> }) => {
+      lines.push(line)
+      try {
+        await fromProcess({ command: line, profile: 'migration', env: options.env ?? {}, runCommand, clock })()
+      } catch (error) {
+        innerError = error
+        return { exitCode: 2, stdout: '', stderr: `stsrefresh: ${(error as Error).message}` }
+      }
+      return { exitCode: 0, stdout: JSON.stringify(output), stderr: '' }
+    }
+    const outer = fromProcess({ command: 'stsrefresh credential-process --role-arn R', profile: 'migration', env: { AWS_PROFILE: 'migration' }, runCommand, clock })
+    const error = await outer().catch((e: unknown) => e)
+    expect(lines).toEqual(['stsrefresh credential-process --role-arn R'])
+    expect(innerError).toBeInstanceOf(ConfigError)
+    expect((innerError as ConfigError).profile).toBe('migration')
+    expect((innerError as Error).message).toStartWith(
+      'credential_process of profile "migration" came back to itself ("migration" -> "migration")',
+    )
+    expect((innerError as Error).message).toContain('AWS_PROFILE=migration')
+    expect(error).toBeInstanceOf(CredentialsError)
+    expect((error as Error).message).toStartWith('credential_process of profile "migration" exited with code 2; stderr: stsrefresh: credential_process of profile "migration" came back to itself')
+  })
+
+  test('another profile further up the chain is no loop; the list grows', async () => {
+    const seen: (string | undefined)[] = []
+    await fromProcess({
+      command: 'helper',
+      profile: 'b',
+      env: { STSREFRESH_CREDENTIAL_PROCESS_PROFILES: '["a"]' },
+      runCommand: async (_line, options) => {
+        seen.push(options.env?.STSREFRESH_CREDENTIAL_PROCESS_PROFILES)
+        return { exitCode: 0, stdout: JSON.stringify(output), stderr: '' }
+      },
+      clock,
+    })()
+    expect(seen).toEqual(['["a","b"]'])
   })
 })

@@ -16,10 +16,10 @@ export function registerCredentialProcess(cli: CAC): void {
   addCredentialOptions(
     cli.command('credential-process', 'Print credentials for credential_process in ~/.aws/config (cached)'),
   )
-    .option('--no-cache', 'Always fetch new credentials')
+    .option('--no-cache', 'Fetch new credentials instead of reusing cached ones')
     .example('  # ~/.aws/config')
     .example('  [profile migration]')
-    .example('  credential_process = stsrefresh credential-process --role-arn arn:aws:iam::123456789012:role/migration')
+    .example('  credential_process = stsrefresh credential-process --profile base --role-arn arn:aws:iam::123456789012:role/migration')
     .action(async (raw: Record<string, unknown>) => {
       const flags = parseCredentialFlags(raw)
       const logger = createCliLogger(flags.verbose)

@@ -8,6 +8,7 @@ import { devNull } from 'node:os'
 import process from 'node:process'
 import { runChild, SpawnError } from '../../runtime/child.ts'
 import { startCredentialServer } from '../../runtime/credential-server.ts'
+import { childConfig } from '../child-config.ts'
 import { addCredentialOptions, parseCredentialFlags } from '../credential-options.ts'
 import { openCredentials } from '../credential-session.ts'
 import { ExitCode } from '../exit-codes.ts'
@@ -84,19 +85,23 @@ export function registerExec(cli: CAC): void {
       } else {
         const server = await startCredentialServer({ session, logger })
         logger.debug('credential server listening', { url: server.url })
+        // Its SDK must not find credentials of its own in ~/.aws/config first.
+        const config = await childConfig(env, logger)
         try {
           code = await run(
             command,
             args,
             childEnv(env, {
               ...regionVars,
+              ...config.env,
               AWS_CONTAINER_CREDENTIALS_FULL_URI: server.url,
               AWS_CONTAINER_AUTHORIZATION_TOKEN: server.token,
-              // The child must not find static keys of its own in ~/.aws/credentials first.
+              // Nor static keys in ~/.aws/credentials.
               AWS_SHARED_CREDENTIALS_FILE: devNull,
             }),
           )
         } finally {
+          await config.remove()
           await server.close()
           await session.stop()
         }
