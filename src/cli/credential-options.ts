@@ -33,7 +33,7 @@ export const DEFAULT_DURATION_SECONDS = 3600
 export function addCredentialOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'Profile from ~/.aws/config and ~/.aws/credentials (AWS_PROFILE)')
-    .option('--role-arn <arn>', 'Role to assume; the default chain supplies the credentials to assume it (AWS_ROLE_ARN)')
+    .option('--role-arn <arn>', 'Role to assume; the default chain supplies the credentials to assume it (AWS_ROLE_ARN only with a web identity token)')
     .option('--role-session-name <name>', 'Session name for the assumed role (AWS_ROLE_SESSION_NAME)')
     .option('--external-id <id>', 'External ID the role requires')
     // No cac default: a --duration given with --profile overrides the profile's duration_seconds,

@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.ts'
 export async function promptMfaCode(mfaSerial: string): Promise<string> {
   if (!process.stdin.isTTY) {
     throw new ConfigError(
-      `the profile needs an MFA code for ${mfaSerial}, but stdin is not a terminal: run stsrefresh from a terminal (e.g. \`stsrefresh serve\` or \`exec\`), whose session then refreshes without asking again until it ends`,
+      `the profile needs an MFA code for ${mfaSerial}, but stdin is not a terminal: run stsrefresh from a terminal (e.g. \`stsrefresh serve\` or \`exec\`), where each refresh of the role asks for a new code`,
       { key: 'mfa_serial' },
     )
   }
