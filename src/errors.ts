@@ -74,11 +74,13 @@ export interface AwsServiceErrorOptions extends StsRefreshErrorOptions {
   readonly requestId?: string
   /** Whether retrying the same call may succeed (throttling, 5xx, network). */
   readonly retryable?: boolean
+  /** What the call was about, e.g. `s3://bucket/key` or `table users`: named in the message. */
+  readonly resource?: string
 }
 
 /**
  * An AWS service answered with an error, or the call failed on the network. The message reads
- * `<service>.<Operation>: <code>: <message>`; the CLI exits with 4.
+ * `<service>.<Operation>[ on <resource>]: <code>: <message>`; the CLI exits with 4.
  */
 export class AwsServiceError extends StsRefreshError {
   override name = 'AwsServiceError'
@@ -88,8 +90,17 @@ export class AwsServiceError extends StsRefreshError {
   readonly requestId: string | undefined
   readonly retryable: boolean
 
+  /** What the call was about, e.g. `s3://bucket/key` or `table users`, if known. */
+  readonly resource: string | undefined
+  /** The service's own message (or what happened on the network), without the prefix. */
+  readonly serviceMessage: string
+
   constructor(message: string, options: AwsServiceErrorOptions) {
-    super(options.code, `${options.service}.${options.operation}: ${options.code}: ${message}`, options)
+    // In a job that touches thousands of keys, which one failed is half of the message.
+    const on = options.resource ? ` on ${options.resource}` : ''
+    super(options.code, `${options.service}.${options.operation}${on}: ${options.code}: ${message}`, options)
+    this.resource = options.resource
+    this.serviceMessage = message
     this.service = options.service
     this.operation = options.operation
     this.status = options.status
@@ -125,5 +136,6 @@ export function isCredentialsError(error: unknown): error is CredentialsError {
 
 /** True for an {@link AwsServiceError}. */
 export function isAwsServiceError(error: unknown): error is AwsServiceError {
-  return error instanceof AwsServiceError || hasName(error, 'AwsServiceError')
+  // By name too, for errors from a second copy of the package (subclasses included).
+  return error instanceof AwsServiceError || hasName(error, 'AwsServiceError') || hasName(error, 'BatchIncompleteError')
 }

@@ -39,6 +39,13 @@ export interface Platform {
   ): Promise<CommandResult>
   /** Synchronous digests for signing; without them signing uses WebCrypto. */
   readonly digests?: HostDigests | undefined
+  /**
+   * True when the host's `globalThis.fetch` returns a response body exactly as received, not
+   * decoded by its Content-Encoding, if its init says `decompress: false` (Bun). Otherwise
+   * (Node's undici, Deno: no such switch) S3 GetObject re-reads an encoded object with a
+   * `response-content-encoding` override instead.
+   */
+  readonly fetchKeepsEncodedBodies?: boolean | undefined
 }
 
 const unavailable = (what: string): never => {

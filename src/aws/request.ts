@@ -69,11 +69,20 @@ export interface AwsCall {
   readonly unsignedPayload?: boolean
   /** A body created per attempt (give its Content-Length in `headers`); sent UNSIGNED-PAYLOAD. */
   readonly stream?: () => ReadableStream<Uint8Array>
+  /**
+   * `stream` can be made only once (a caller's stream): the first attempt's answer is final,
+   * with no retry, refresh-and-retry or re-timed attempt.
+   */
+  readonly streamOnce?: boolean
   readonly signal?: AbortSignal
   /** Per-attempt timeout in ms; overrides the client's. */
   readonly timeoutMs?: number
   /** Send without SigV4 (AssumeRoleWithWebIdentity). */
   readonly unsigned?: boolean
+  /** What the call is about (`s3://bucket/key`, `table users`), named in its errors. */
+  readonly resource?: string
+  /** Extra `fetch` init members, e.g. Bun's `decompress: false` (S3 GetObject). */
+  readonly fetchInit?: Readonly<Record<string, unknown>> | undefined
 }
 
 /** A client for one service. */
@@ -144,6 +153,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
       code,
       status,
       retryable: isRetryableError(code, status),
+      ...(call.resource ? { resource: call.resource } : {}),
       ...(extra.requestId ? { requestId: extra.requestId } : {}),
       ...(extra.cause === undefined ? {} : { cause: extra.cause }),
     })
@@ -179,6 +189,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
 
     const body = call.stream ? call.stream() : call.body
     const init: RequestInit = {
+      ...call.fetchInit,
       method,
       headers: target.headers,
       body: body as BodyInit | undefined,
@@ -239,6 +250,11 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
     let attempts = 0
     let refreshed = false
     let reTimed = false
+    // The service's own error (code, status, request id) is the answer, not the body's.
+    const final = (error: AwsServiceError): AwsServiceError => {
+      error.message += ' (not retried: the ReadableStream body was sent once; pass bytes or a Blob, or use upload(), which retries part by part)'
+      return error
+    }
     for (;;) {
       call.signal?.throwIfAborted()
       attempts++
@@ -260,6 +276,11 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
         // session that is gone, which new credentials fix the same way.
         refreshed = true
         attempts--
+        if (call.streamOnce) {
+          // The next call signs with fresh credentials; this one cannot be sent again.
+          source.invalidate(creds)
+          throw final(error)
+        }
         logger.warn(`${label} rejected the credentials as expired or unknown; refreshing and retrying once`, {
           ...fields,
           accessKeyId: maskKey(creds.accessKeyId),
@@ -271,6 +292,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
         // The Date header was fed to the clock above; one more attempt is signed with the new time.
         reTimed = true
         attempts--
+        if (call.streamOnce) throw final(error)
         logger.warn(
           `${label} rejected the request time; retrying once with the server's time`,
           fields,
@@ -278,6 +300,7 @@ export function createAwsClient(config: AwsClientConfig): AwsClient {
         continue
       }
       if (!error.retryable || attempts >= maxAttempts) throw error
+      if (call.streamOnce) throw final(error)
       let delay = backoffDelay(attempts - 1, {
         throttling: isThrottlingError(error.code, error.status),
         random,

@@ -74,9 +74,7 @@ function unanswered(error: unknown): AwsServiceError | undefined {
  */
 export function explainUnreachable(error: unknown, endpoint: string): unknown {
   if (!isUnanswered(error)) return error
-  const reason = error.message
-    .replace(`${error.service}.${error.operation}: ${error.code}: `, '')
-    .replace(/^request to \S+ failed: /, '')
+  const reason = error.serviceMessage.replace(/^request to \S+ failed: /, '')
   return new UnreachableError(
     `could not reach ${error.service} at ${endpoint} (${error.operation}): ${reason}`,
     { cause: error },

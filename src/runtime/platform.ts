@@ -59,4 +59,7 @@ export const nodePlatform: Platform = {
     if (chosenDigests === null) chosenDigests = hostDigests()
     return chosenDigests
   },
+  // Bun's fetch skips Content-Encoding decoding on request (BunFetchRequestInit.decompress,
+  // checked on Bun 1.4.5); undici (Node) and Deno's fetch have no such switch.
+  fetchKeepsEncodedBodies: process.versions.bun !== undefined,
 }

@@ -10,6 +10,8 @@ export interface S3Target {
   readonly endpoint: string
   /** Already URI-encoded, starting with `/`: `/<key>` or `/<bucket>/<key>`. */
   readonly path: string
+  /** `s3://<bucket>/<key>` as given, for errors. */
+  readonly resource: string
 }
 
 /** How the client addresses buckets. */
@@ -88,16 +90,18 @@ function checkBucket(bucket: string): void {
 export function s3Target(options: S3AddressingOptions, bucket: string, key?: string): S3Target {
   checkBucket(bucket)
   const encodedKey = key === undefined ? undefined : encodeKey(key, bucket)
+  const resource = key === undefined ? `s3://${bucket}` : `s3://${bucket}/${key}`
   if (!options.pathStyle && isVirtualHostableBucket(bucket)) {
     const url = new URL(options.endpoint)
     url.hostname = `${bucket}.${url.hostname}`
     const base = url.pathname.replace(/\/+$/, '')
-    return { endpoint: `${url.protocol}//${url.host}${base}`, path: `/${encodedKey ?? ''}` }
+    return { endpoint: `${url.protocol}//${url.host}${base}`, path: `/${encodedKey ?? ''}`, resource }
   }
   const bucketPath = `/${uriEncode(bucket)}`
   return {
     endpoint: options.endpoint.replace(/\/+$/, ''),
     path: encodedKey === undefined ? bucketPath : `${bucketPath}/${encodedKey}`,
+    resource,
   }
 }
 

@@ -48,6 +48,12 @@ export interface S3Context {
   readonly clock: Clock
   readonly logger: Logger
   readonly maxAttempts: number
+  /**
+   * Whether this client's fetch returns object bodies as stored (not decoded by their
+   * Content-Encoding) when asked with `decompress: false`: true for the host's own fetch on a
+   * platform that says so (Bun); false for Node, Deno and any injected fetch.
+   */
+  readonly keepsEncodedBodies?: boolean
   /** Where a request for this bucket (and key) goes. */
   target(bucket: string, key?: string): S3Target
   /** Send a signed request; throws AwsServiceError for non-2xx answers (after retries). */
@@ -101,6 +107,9 @@ export function createS3Context(options: S3ClientOptions): S3Context {
     }
     return client
   }
+  // Only the host's own fetch is known to honour the platform's switch; an injected one may
+  // decode whatever it is asked.
+  const hostFetch = options.fetch === undefined || options.fetch === globalThis.fetch
   return {
     region,
     endpoint,
@@ -108,8 +117,13 @@ export function createS3Context(options: S3ClientOptions): S3Context {
     clock,
     logger: options.logger ?? silentLogger,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // Read per call: an application may install its platform after creating the client.
+    get keepsEncodedBodies() {
+      return hostFetch && getPlatform().fetchKeepsEncodedBodies === true
+    },
     target: (bucket, key) => s3Target({ endpoint, pathStyle }, bucket, key),
-    send: (target, call) => clientFor(target.endpoint).send({ ...call, path: target.path }),
+    send: (target, call) =>
+      clientFor(target.endpoint).send({ ...call, path: target.path, resource: target.resource }),
     presign: (target, call) => clientFor(target.endpoint).presign({ ...call, path: target.path }),
   }
 }

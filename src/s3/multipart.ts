@@ -55,7 +55,7 @@ export async function uploadPart(
     )
   }
   const prepared = await prepareBody(input.Body, input.ContentLength, 'UploadPart')
-  const { length, ...body } = bodyCall(prepared, 'UploadPart')
+  const { length, ...body } = bodyCall(prepared)
   const headers: Record<string, string> = { 'content-length': String(length) }
   if (input.ContentMD5) headers['content-md5'] = input.ContentMD5
   const response = await context.send(context.target(input.Bucket, input.Key), {

@@ -17,7 +17,6 @@ import type {
   HeadObjectOutput,
   PutObjectInput,
   PutObjectOutput,
-  S3ReadInput,
 } from './types.ts'
 
 /** `signal` only when given (the layer's call shape has no `undefined` members). */
@@ -31,21 +30,10 @@ export function signalOf(input: { signal?: AbortSignal }): { signal?: AbortSigna
  */
 export function bodyCall(
   prepared: PreparedBody,
-  operation: string,
-): Pick<AwsCall, 'body' | 'stream' | 'unsignedPayload'> & { length: number } {
+): Pick<AwsCall, 'body' | 'stream' | 'streamOnce' | 'unsignedPayload'> & { length: number } {
   if (prepared.kind === 'bytes') return { body: prepared.bytes, length: prepared.bytes.length }
-  let sent = false
-  const stream = (): ReadableStream<Uint8Array> => {
-    if (sent) {
-      throw new ConfigError(
-        `S3.${operation}: the ReadableStream Body was sent once and cannot be replayed for a retry; pass bytes or a Blob (or use upload(), which retries part by part)`,
-        { key: 'Body' },
-      )
-    }
-    sent = true
-    return prepared.stream
-  }
-  return { stream, unsignedPayload: true, length: prepared.length }
+  // A caller's stream goes once: the request layer answers with the first attempt's error.
+  return { stream: () => prepared.stream, streamOnce: true, unsignedPayload: true, length: prepared.length }
 }
 
 /** Upload an object in one request (up to 5 GiB; use `upload` for anything large). */
@@ -54,7 +42,7 @@ export async function putObject(
   input: PutObjectInput,
 ): Promise<PutObjectOutput> {
   const prepared = await prepareBody(input.Body, input.ContentLength, 'PutObject')
-  const { length, ...body } = bodyCall(prepared, 'PutObject')
+  const { length, ...body } = bodyCall(prepared)
   const headers: Record<string, string> = {
     ...attributeHeaders(input),
     'content-length': String(length),
@@ -93,11 +81,12 @@ async function sendRead(
   context: S3Context,
   operation: string,
   method: string,
-  input: S3ReadInput,
+  input: GetObjectInput,
+  fetchInit?: Readonly<Record<string, unknown>>,
 ): Promise<Response> {
   const response = await context.send(
     context.target(input.Bucket, input.Key),
-    readCall(operation, method, input),
+    { ...readCall(operation, method, input), ...(fetchInit ? { fetchInit } : {}) },
   )
   if (response.status === 304) {
     await response.arrayBuffer()
@@ -113,7 +102,7 @@ async function sendRead(
   return response
 }
 
-function readCall(operation: string, method: string, input: S3ReadInput): AwsCall {
+function readCall(operation: string, method: string, input: GetObjectInput): AwsCall {
   const headers: Record<string, string> = {}
   if (input.Range) headers.range = input.Range
   if (input.IfMatch) headers['if-match'] = input.IfMatch
@@ -129,18 +118,113 @@ function readCall(operation: string, method: string, input: S3ReadInput): AwsCal
     query: {
       versionId: input.VersionId,
       partNumber: input.PartNumber === undefined ? undefined : String(input.PartNumber),
+      'response-cache-control': input.ResponseCacheControl,
+      'response-content-disposition': input.ResponseContentDisposition,
+      'response-content-encoding': input.ResponseContentEncoding,
+      'response-content-language': input.ResponseContentLanguage,
+      'response-content-type': input.ResponseContentType,
+      'response-expires': input.ResponseExpires?.toUTCString(),
     },
     ...signalOf(input),
   }
 }
 
-/** Download an object (or a `Range` of it); read `Body` once with bytes(), text() or stream(). */
+// Codings a fetch implementation might decode: the IANA HTTP Content Coding Registry less
+// `identity`. Fetch decodes only codings it implements (undici, Bun and Deno leave a mislabelled
+// `utf-8` alone), so such a label costs no second request.
+const REGISTERED_CODINGS = new Set([
+  'aes128gcm', 'br', 'compress', 'dcb', 'dcz', 'deflate', 'exi', 'gzip', 'pack200-gzip',
+  'x-compress', 'x-gzip', 'zstd',
+])
+
+// Bun's switch off Content-Encoding decoding (BunFetchRequestInit.decompress).
+const RAW_BODY: Readonly<Record<string, unknown>> = { decompress: false }
+
+function mayBeDecoded(contentEncoding: string | null | undefined): boolean {
+  return (contentEncoding ?? '')
+    .split(',')
+    .some((coding) => REGISTERED_CODINGS.has(coding.trim().toLowerCase()))
+}
+
+function objectOutput(response: Response, contentEncoding?: string): GetObjectOutput {
+  const headers = readObjectHeaders(response.headers)
+  if (contentEncoding !== undefined) headers.ContentEncoding = contentEncoding
+  return { ...headers, Body: objectBody(response) }
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+  return error instanceof AwsServiceError && error.code === 'PreconditionFailed'
+}
+
+/**
+ * Download an object (or a `Range` of it); read `Body` once with bytes(), text() or stream().
+ * `Body` is the stored bytes and `ContentEncoding` the stored label, as with the AWS SDK.
+ */
 export async function getObject(
   context: S3Context,
   input: GetObjectInput,
 ): Promise<GetObjectOutput> {
-  const response = await sendRead(context, 'GetObject', 'GET', input)
-  return { ...readObjectHeaders(response.headers), Body: objectBody(response) }
+  // S3 returns the stored bytes and Content-Encoding is only their label, but fetch decodes a
+  // body by that header (the Fetch standard's "handle content codings"): a gzip object would come
+  // back inflated, and a Range of it as a decoding error. Bun's fetch has a switch for that, sent
+  // to every fetch (others ignore init members they do not know) but trusted only when the
+  // platform vouches for the fetch in use.
+  if (context.keepsEncodedBodies) {
+    return objectOutput(await sendRead(context, 'GetObject', 'GET', input, RAW_BODY))
+  }
+  const asked = input.ResponseContentEncoding
+  if (mayBeDecoded(asked)) {
+    // The caller's override is what S3 would answer: ask for `identity` and report theirs.
+    const response = await sendRead(
+      context,
+      'GetObject',
+      'GET',
+      { ...input, ResponseContentEncoding: 'identity' },
+      RAW_BODY,
+    )
+    return objectOutput(response, asked)
+  }
+  // A fetch without a switch (Node's undici, Deno, an injected one): read as usual, and only if
+  // the answer is encoded, drop it unread and ask again with `response-content-encoding` set to
+  // `identity`, which fetch leaves alone. If-Match on the ETag keeps both answers on one object.
+  for (let round = 1; ; round++) {
+    const response = await sendRead(context, 'GetObject', 'GET', input, RAW_BODY)
+    const encoding = response.headers.get('content-encoding')
+    if (encoding === null || !mayBeDecoded(encoding)) return objectOutput(response)
+    await response.body?.cancel().catch(() => {})
+    const etag = response.headers.get('etag')
+    try {
+      const raw = await sendRead(
+        context,
+        'GetObject',
+        'GET',
+        { ...input, ResponseContentEncoding: 'identity', ...(etag ? { IfMatch: etag } : {}) },
+        RAW_BODY,
+      )
+      if (mayBeDecoded(raw.headers.get('content-encoding'))) {
+        context.logger.warn(
+          'S3.GetObject: the endpoint ignored response-content-encoding, so fetch may have decoded the body',
+          { key: input.Key, contentEncoding: encoding },
+        )
+      }
+      return objectOutput(raw, encoding)
+    } catch (error) {
+      // Replaced between the two requests: start again, as often as a call is attempted.
+      if (!etag || !isPreconditionFailed(error)) throw error
+      if (round >= context.maxAttempts) {
+        throw new AwsServiceError(
+          `the object changed between reading its headers and re-reading it undecoded, ${round} times`,
+          {
+            service: 'S3',
+            operation: 'GetObject',
+            code: 'PreconditionFailed',
+            status: 412,
+            cause: error,
+          },
+        )
+      }
+    }
+  }
 }
 
 /** An object's metadata without its body. A missing key throws code `NotFound` (status 404). */

@@ -104,11 +104,26 @@ export interface S3ObjectHeaders {
   DeleteMarker?: boolean
 }
 
-/** GetObject input. */
-export interface GetObjectInput extends S3ReadInput {}
+/**
+ * GetObject input. The `Response*` members make S3 answer with those headers instead of the
+ * stored ones (`response-content-type` etc.); S3 accepts them on signed requests only.
+ */
+export interface GetObjectInput extends S3ReadInput {
+  ResponseCacheControl?: string
+  ResponseContentDisposition?: string
+  /**
+   * The Content-Encoding S3 answers with, and so the `ContentEncoding` returned; the body is the
+   * stored bytes either way.
+   */
+  ResponseContentEncoding?: string
+  ResponseContentLanguage?: string
+  ResponseContentType?: string
+  ResponseExpires?: Date
+}
 
 /** GetObject output. */
 export interface GetObjectOutput extends S3ObjectHeaders {
+  /** The stored bytes (of the `Range`) as the SDK returns them, not decoded by ContentEncoding. */
   Body: S3ObjectBody
 }
 

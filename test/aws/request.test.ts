@@ -439,6 +439,35 @@ describe('expired credentials and clock skew', () => {
     return { value, invalidated }
   }
 
+  test('a body that goes once: the first attempt\'s AWS error is the answer, its code and request id kept', async () => {
+    const s = session(['ASIAOLDKEY00001', 'ASIANEWKEY00002'])
+    const once = { stream: () => new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new Uint8Array([1])), c.close()) }), streamOnce: true }
+    const s3 = { service: 's3', serviceLabel: 'S3', protocol: 'rest-xml', endpoint: 'http://127.0.0.1:4566' } as const
+    const throttled = setup([xmlError(503, 'SlowDown', 'Please reduce your request rate.'), ok()], s3)
+    const slow = await rejection(
+      throttled.client.send({ operation: 'PutObject', method: 'PUT', path: '/b/k', ...once, headers: { 'content-length': '1' } }),
+    )
+    expect(slow).toBeInstanceOf(AwsServiceError)
+    expect({ code: (slow as AwsServiceError).code, status: (slow as AwsServiceError).status, requestId: (slow as AwsServiceError).requestId }).toEqual({
+      code: 'SlowDown',
+      status: 503,
+      requestId: 'req-SlowDown',
+    })
+    expect(slow.message).toBe(
+      'S3.PutObject: SlowDown: Please reduce your request rate. (not retried: the ReadableStream body was sent once; pass bytes or a Blob, or use upload(), which retries part by part)',
+    )
+    expect(throttled.fake.requests.length).toBe(1)
+
+    const expired = setup([xmlError(400, 'ExpiredToken', 'The provided token has expired.'), ok()], { ...s3, credentials: s.value })
+    const error = await rejection(
+      expired.client.send({ operation: 'PutObject', method: 'PUT', path: '/b/k', ...once, headers: { 'content-length': '1' } }),
+    )
+    expect((error as AwsServiceError).code).toBe('ExpiredToken')
+    // The next call signs with fresh credentials.
+    expect(s.invalidated).toEqual(['ASIAOLDKEY00001'])
+    expect(expired.fake.requests.length).toBe(1)
+  })
+
   test('ExpiredToken -> invalidate the rejected key and retry once with fresh credentials', async () => {
     const s = session(['ASIAOLDKEY00001', 'ASIANEWKEY00002'])
     const warnings: string[] = []

@@ -191,7 +191,7 @@ describe('cp to a local path makes missing directories', () => {
     expect(missing).toEqual({
       code: 4,
       stdout: '',
-      stderr: 'stsrefresh: S3.GetObject: NoSuchKey: The specified key does not exist.\n',
+      stderr: 'stsrefresh: S3.GetObject on s3://parity-test/dl/nope.txt: NoSuchKey: The specified key does not exist.\n',
     })
     // A file where a directory would have to be made: a usage error, and the file is kept.
     const under = join(keep, 'sub', 'x.txt')

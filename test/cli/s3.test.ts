@@ -165,7 +165,7 @@ describe('cp', () => {
       [
         ['s3', 'cp', 's3://cli-test/nope.txt', '-'],
         4,
-        'stsrefresh: S3.GetObject: NoSuchKey: The specified key does not exist.\n',
+        'stsrefresh: S3.GetObject on s3://cli-test/nope.txt: NoSuchKey: The specified key does not exist.\n',
       ],
       [
         ['s3', 'mv', 's3://a/b'],
@@ -227,7 +227,7 @@ describe('ls', () => {
     expect(await runCli(['s3', 'ls', 's3://no-such-bucket'], { env })).toEqual({
       code: 4,
       stdout: '',
-      stderr: 'stsrefresh: S3.ListObjectsV2: NoSuchBucket: The specified bucket does not exist\n',
+      stderr: 'stsrefresh: S3.ListObjectsV2 on s3://no-such-bucket: NoSuchBucket: The specified bucket does not exist\n',
     })
     expect(await runCli(['s3', 'ls', 'cli-test'], { env })).toEqual({
       code: 2,

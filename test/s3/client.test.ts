@@ -231,7 +231,7 @@ describe('objects', () => {
     expect(error.code).toBe('NotFound')
     expect(error.status).toBe(404)
     expect(error.requestId).toBe('RID')
-    expect(error.message).toStartWith('S3.HeadObject: NotFound')
+    expect(error.message).toStartWith('S3.HeadObject on s3://b-1/missing: NotFound')
     expect(requests).toHaveLength(1)
     expect(requests[0]!.method).toBe('HEAD')
   })
@@ -254,7 +254,7 @@ describe('objects', () => {
     const { s3 } = client(() => s3Error('NoSuchKey', 404, 'The specified key does not exist.'))
     const error = (await caught(s3.getObject({ Bucket: 'b-1', Key: 'k' }))) as AwsServiceError
     expect(error.code).toBe('NoSuchKey')
-    expect(error.message).toBe('S3.GetObject: NoSuchKey: The specified key does not exist.')
+    expect(error.message).toBe('S3.GetObject on s3://b-1/k: NoSuchKey: The specified key does not exist.')
   })
 
   test('deleteObject sends DELETE and reads the delete-marker headers', async () => {
@@ -563,5 +563,19 @@ describe('credentials', () => {
       'AWS4-HMAC-SHA256 Credential=AKIAGEN2',
     ])
     expect(requests.map((r) => textOf(r.body))).toEqual(['payload', 'payload'])
+  })
+})
+
+describe('a stream body goes once', () => {
+  test('a throttled PutObject of a stream throws S3\'s own error, not a replay complaint', async () => {
+    const { s3, requests } = client(() => s3Error('SlowDown', 503, 'Please reduce your request rate.'))
+    const body = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new Uint8Array([1, 2])), c.close()) })
+    const error = await caught(s3.putObject({ Bucket: 'b', Key: 'k', Body: body, ContentLength: 2 }))
+    expect(isAwsServiceError(error)).toBe(true)
+    expect(isConfigError(error)).toBe(false)
+    expect((error as AwsServiceError).code).toBe('SlowDown')
+    expect((error as AwsServiceError).status).toBe(503)
+    expect((error as Error).message).toEndWith('(not retried: the ReadableStream body was sent once; pass bytes or a Blob, or use upload(), which retries part by part)')
+    expect(requests.length).toBe(1)
   })
 })

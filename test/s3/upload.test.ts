@@ -234,7 +234,7 @@ describe('managed upload', () => {
       s3.upload({ Bucket: 'b-1', Key: 'big', Body: new Uint8Array(12 * MiB), partSize: 5 * MiB, queueSize: 1 }),
     )) as AwsServiceError
     expect(error.code).toBe('AccessDenied')
-    expect(error.message).toBe('S3.UploadPart: AccessDenied: Access Denied')
+    expect(error.message).toBe('S3.UploadPart on s3://b-1/big: AccessDenied: Access Denied')
     expect(summary(requests)).toEqual([
       'POST /big?uploads=',
       'PUT /big?partNumber=1&uploadId=UP-1',
