@@ -2,7 +2,7 @@
  * The error of a batch call that stopped before every write or read was confirmed. Kept apart
  * from the batch loops (batch.ts, loaded on first use) so importing the class costs little.
  */
-import { AwsServiceError, isAwsServiceError } from '../errors.ts'
+import { AwsServiceError } from '../errors.ts'
 import type { KeysAndAttributes, WriteRequest } from './shapes.ts'
 import type { NativeItem } from './types.ts'
 
@@ -21,10 +21,15 @@ export interface BatchIncompleteErrorOptions {
 
 /**
  * A batch call stopped before every write or read was confirmed: DynamoDB kept returning
- * unprocessed items until retries ran out (code `UnprocessedItems`/`UnprocessedKeys`), or a
- * request failed (the failure's code, status and request id, and the failure as `cause`).
+ * unprocessed items until retries ran out (code `UnprocessedItems`/`UnprocessedKeys`), a
+ * request failed (the failure's code, status and request id, and the failure as `cause`), or
+ * the call stopped without an answer from AWS: the caller's signal aborted (code `AbortError`,
+ * the signal's reason as `cause`, even if that is a TimeoutError) or credentials could not be
+ * obtained (code `CredentialsError`, status 0, the `CredentialsError` as `cause`).
  * Everything else succeeded. Pass `unprocessedItems` (or `unprocessedKeys`) back as
- * `RequestItems` to finish the job.
+ * `RequestItems` to finish the job: a write in flight when the call stopped may or may not have
+ * been applied, and is listed: sending it again puts the same item (or deletes the same key) once
+ * more.
  */
 export class BatchIncompleteError extends AwsServiceError {
   override name = 'BatchIncompleteError'
@@ -45,8 +50,12 @@ export class BatchIncompleteError extends AwsServiceError {
 
 /** True for a {@link BatchIncompleteError}, also one from a second copy of this package. */
 export function isBatchIncompleteError(error: unknown): error is BatchIncompleteError {
+  // By name too: isAwsServiceError matches a second copy's errors by the name AwsServiceError,
+  // which a BatchIncompleteError does not carry.
   return (
     error instanceof BatchIncompleteError ||
-    (isAwsServiceError(error) && error.name === 'BatchIncompleteError')
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { name?: unknown }).name === 'BatchIncompleteError')
   )
 }

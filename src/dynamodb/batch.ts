@@ -3,12 +3,12 @@
  * (25 writes, 100 keys per request: API Reference, BatchWriteItem and BatchGetItem), with the
  * `UnprocessedItems`/`UnprocessedKeys` DynamoDB hands back resent after a jittered exponential
  * backoff, as the API Reference asks ("we strongly recommend that you use an exponential backoff
- * algorithm"). When retries run out, or a request fails, the error carries exactly the writes
- * or keys not yet confirmed, so nothing is dropped silently.
+ * algorithm"). When retries run out, a request fails, credentials cannot be obtained or the
+ * caller's signal aborts, a BatchIncompleteError carries exactly the writes or keys not yet
+ * confirmed (and the failure as `cause`), so nothing is dropped silently.
  */
 import { sleep } from '../clock.ts'
-import { isAwsServiceError } from '../errors.ts'
-import type { AwsServiceError } from '../errors.ts'
+import { isAwsServiceError, isStsRefreshError } from '../errors.ts'
 import type { Clock } from '../types.ts'
 import { BatchIncompleteError } from './batch-error.ts'
 import type { BatchIncompleteErrorOptions } from './batch-error.ts'
@@ -69,10 +69,36 @@ function mergeCapacity(target: Wire, output: Wire): void {
   }
 }
 
-/** Strip the `Service.Operation: Code: ` prefix an AwsServiceError message starts with. */
-function bareMessage(error: AwsServiceError): string {
-  const prefix = `${error.service}.${error.operation}: ${error.code}: `
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
+/** Why a batch stopped, as the fields of its BatchIncompleteError (the cause kept whole). */
+function describeStop(
+  error: unknown,
+  signal: AbortSignal | undefined,
+): Omit<BatchIncompleteErrorOptions, 'operation'> & { why: string } {
+  if (signal?.aborted) {
+    // The caller's abort, whatever its reason (even a TimeoutError from AbortSignal.timeout()).
+    const reason: unknown = signal.reason
+    const text = reason instanceof Error ? reason.message : String(reason)
+    return { why: `the call was aborted: ${text}`, code: 'AbortError', status: 0, retryable: false, cause: reason }
+  }
+  if (isAwsServiceError(error)) {
+    return {
+      why: error.serviceMessage,
+      code: error.code,
+      status: error.status,
+      ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+      retryable: error.retryable,
+      cause: error,
+    }
+  }
+  // No answer from AWS: credentials that could not be obtained (our errors carry a code), or
+  // anything else (its name).
+  return {
+    why: error instanceof Error ? error.message : String(error),
+    code: isStsRefreshError(error) ? error.code : error instanceof Error ? error.name : 'Error',
+    status: 0,
+    retryable: false,
+    cause: error,
+  }
 }
 
 interface LoopOptions<Group> {
@@ -104,6 +130,19 @@ async function runChunks<Group>(ctx: BatchContext, loop: LoopOptions<Group>): Pr
   const rest = (index: number, pending: Record<string, Group>): Record<string, Group> =>
     loop.chunks.slice(index + 1).reduce(loop.merge, pending)
 
+  // Whatever stops the loop (an AWS error, credentials that cannot be obtained, an abort during
+  // a request or a backoff), the error lists the writes or keys of this chunk not yet confirmed
+  // and every later chunk, so nothing is dropped silently.
+  const stop = (index: number, pending: Record<string, Group>, error: unknown): never => {
+    const left = rest(index, pending)
+    const { why, ...options } = describeStop(error, ctx.signal)
+    return loop.fail(
+      left,
+      options,
+      `${why} (${loop.sizeOf(left)} of ${total} ${what} not confirmed; see the error's ${field})`,
+    )
+  }
+
   for (let index = 0; index < loop.chunks.length; index++) {
     let pending = loop.chunks[index] as Record<string, Group>
     // Calls in a row that processed nothing; a throttled table that makes progress, however
@@ -114,20 +153,7 @@ async function runChunks<Group>(ctx: BatchContext, loop: LoopOptions<Group>): Pr
       try {
         result = await ctx.call(loop.operation, { ...loop.others, RequestItems: pending })
       } catch (error) {
-        if (!isAwsServiceError(error)) throw error
-        const left = rest(index, pending)
-        loop.fail(
-          left,
-          {
-            code: error.code,
-            status: error.status,
-            requestId: error.requestId,
-            retryable: error.retryable,
-            cause: error,
-          },
-          `${bareMessage(error)} ` +
-            `(${loop.sizeOf(left)} of ${total} ${what} not confirmed; see the error's ${field})`,
-        )
+        return stop(index, pending, error)
       }
       loop.onOutput(result.output)
       const unprocessed = result.output[loop.requestKey] as Record<string, Group> | undefined
@@ -148,7 +174,11 @@ async function runChunks<Group>(ctx: BatchContext, loop: LoopOptions<Group>): Pr
       // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"); the ceiling
       // doubles with each call in a row that processed nothing.
       const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** stalled)
-      await sleep(Math.floor(random() * ceiling), ctx.signal, ctx.clock)
+      try {
+        await sleep(Math.floor(random() * ceiling), ctx.signal, ctx.clock)
+      } catch (error) {
+        return stop(index, pending, error)
+      }
     }
   }
 }

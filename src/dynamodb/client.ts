@@ -47,6 +47,26 @@ type Wire = Record<string, unknown>
 const batchLoops = (): Promise<typeof import('./batch.ts')> => import('./batch.ts')
 
 /**
+ * A successful call's output in the caller's form. If it cannot be converted (a number no
+ * JavaScript number holds exactly, without wrapNumbers), the call still happened: the error,
+ * loaded only then, says so and carries the output (see output-error.ts).
+ */
+async function convertOutput(
+  operation: string,
+  input: unknown,
+  wire: Wire,
+  conversion: Conversion,
+  requestId?: string,
+): Promise<Wire> {
+  try {
+    return outputFromWire(operation, wire, conversion)
+  } catch (error) {
+    const { outputConversionError } = await import('./output-error.ts')
+    throw outputConversionError({ operation, input, wire, conversion, requestId, error })
+  }
+}
+
+/**
  * Create a DynamoDB client.
  *
  * @example
@@ -108,10 +128,13 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDbCl
   ): Promise<{ output: Wire; requestId?: string }> => {
     const id = crypto.randomUUID()
     errorBodies.track(id)
+    // Errors name the table (batch and transaction calls span several, and name none).
+    const table = (wire as Wire | undefined)?.TableName
     let response: Response
     try {
       response = await aws.send({
         operation,
+        ...(typeof table === 'string' ? { resource: `table ${table}` } : {}),
         method: 'POST',
         path: '/',
         headers: {
@@ -154,8 +177,12 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDbCl
     call?: DynamoDbCallOptions,
   ): Promise<Wire> => {
     const conv = conversion(call)
-    const { output } = await callWire(operation, inputToWire(operation, input, conv), call)
-    return outputFromWire(operation, output, conv)
+    const { output, requestId } = await callWire(
+      operation,
+      inputToWire(operation, input, conv),
+      call,
+    )
+    return convertOutput(operation, input, output, conv, requestId)
   }
 
   async function* paginate(
@@ -167,8 +194,8 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDbCl
     // Pages are chained in wire form, so the key DynamoDB returned goes back byte for byte.
     let wire = inputToWire(operation, input, conv) as Wire
     for (;;) {
-      const { output } = await callWire(operation, wire, call)
-      yield outputFromWire(operation, output, conv) as QueryOutput
+      const { output, requestId } = await callWire(operation, wire, call)
+      yield (await convertOutput(operation, input, output, conv, requestId)) as QueryOutput
       const next = output.LastEvaluatedKey
       if (next === undefined || next === null) return
       wire = { ...wire, ExclusiveStartKey: next }
@@ -199,7 +226,7 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDbCl
       const conv = conversion(call)
       const wire = inputToWire('BatchGetItem', input, conv) as Wire
       const output = await (await batchLoops()).batchGet(batchContext(call), wire)
-      return outputFromWire('BatchGetItem', output, conv) as BatchGetItemOutput
+      return (await convertOutput('BatchGetItem', input, output, conv)) as BatchGetItemOutput
     },
     async batchWriteItem(input, call) {
       const conv = conversion(call)

@@ -88,7 +88,8 @@ export function withDetails(
 
 /**
  * Convert wire-form items for an error: if one holds a number no JavaScript number holds
- * exactly, return NumberValues rather than lose the error (and the items) to a conversion error.
+ * exactly, return NumberValues rather than lose the error (and the items) to a conversion error;
+ * if one cannot be converted at all, AttributeValues (as `raw: true`), else the wire form.
  */
 export function keepingDigits(
   operation: string,
@@ -96,14 +97,17 @@ export function keepingDigits(
   conv: Conversion,
   kind: 'output' | 'error',
 ): Wire {
-  try {
-    return outputFromWire(operation, output, conv, kind)
-  } catch {
-    return outputFromWire(
-      operation,
-      output,
-      { ...conv, unmarshallOptions: { wrapNumbers: true } },
-      kind,
-    )
+  const attempts: Conversion[] = [
+    conv,
+    { ...conv, unmarshallOptions: { wrapNumbers: true } },
+    { ...conv, raw: true },
+  ]
+  for (const attempt of attempts) {
+    try {
+      return outputFromWire(operation, output, attempt, kind)
+    } catch {
+      // The next, more literal, form.
+    }
   }
+  return output
 }

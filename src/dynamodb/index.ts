@@ -13,6 +13,8 @@ export type {
 } from './client.ts'
 export { BatchIncompleteError, isBatchIncompleteError } from './batch-error.ts'
 export type { BatchIncompleteErrorOptions } from './batch-error.ts'
+export { isOutputConversionError, OutputConversionError } from './output-error.ts'
+export type { OutputConversionErrorOptions } from './output-error.ts'
 export type { BatchRetryOptions } from './batch.ts'
 export { marshall, marshallValue, unmarshall, unmarshallValue } from './marshall.ts'
 export { isNumberValue, NumberValue } from './numbers.ts'

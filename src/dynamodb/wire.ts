@@ -7,6 +7,7 @@
 import { base64ToBytes, bytesToBase64 } from './base64.ts'
 import { marshall, unmarshall } from './marshall.ts'
 import type { AttributeMap, MarshallOptions, UnmarshallOptions } from './types.ts'
+import { isBinary, toBytes } from './values.ts'
 
 /** An attribute map ('item'), or an object whose listed members hold specs; '*' is every member. */
 type Spec = 'item' | { readonly [member: string]: Spec }
@@ -67,27 +68,51 @@ export interface Conversion {
   readonly unmarshallOptions: UnmarshallOptions
 }
 
-type Visit = (map: AttributeMap, path: string) => AttributeMap
+/** Where an item sits in an input or output: member names and array indexes. */
+export type Location = readonly (string | number)[]
 
-function walk(value: unknown, spec: Spec, path: string, visit: Visit): unknown {
+type Visit = (map: AttributeMap, path: string, location: Location) => AttributeMap
+
+function walk(
+  value: unknown,
+  spec: Spec,
+  path: string,
+  visit: Visit,
+  location: Location = [],
+): unknown {
   if (value === undefined || value === null) return value
-  if (spec === 'item') return visit(value as AttributeMap, path)
+  if (spec === 'item') return visit(value as AttributeMap, path, location)
   if (typeof value !== 'object') return value
   const every = spec['*']
   if (Array.isArray(value)) {
-    return every === undefined ? value : value.map((v, i) => walk(v, every, `${path}[${i}]`, visit))
+    return every === undefined
+      ? value
+      : value.map((v, i) => walk(v, every, `${path}[${i}]`, visit, [...location, i]))
   }
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) }
   for (const key of Object.keys(out)) {
     const member = spec[key] ?? every
     if (member === undefined) continue
-    out[key] = walk(out[key], member, path === '' ? key : `${path}.${key}`, visit)
+    out[key] = walk(out[key], member, path === '' ? key : `${path}.${key}`, visit, [
+      ...location,
+      key,
+    ])
   }
   return out
 }
 
-/** Bytes in B and BS (at any depth) to base64, for a JSON body. */
-function replacer(_key: string, value: unknown): unknown {
+/**
+ * Bytes in B and BS (at any depth) to base64, for a JSON body. `JSON.stringify` calls a value's
+ * `toJSON` before the replacer sees it (ECMA-262, SerializeJSONProperty), and Node's `Buffer`
+ * has one (`{"type":"Buffer","data":[...]}`), so the value is read from its holder, `this[key]`,
+ * as it was before `toJSON`: every Uint8Array subclass, and any other binary marshall accepts,
+ * goes out as base64.
+ */
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key]
+  if (typeof original === 'object' && original !== null && isBinary(original)) {
+    return bytesToBase64(toBytes(original))
+  }
   return value instanceof Uint8Array ? bytesToBase64(value) : value
 }
 
@@ -130,7 +155,29 @@ function withDates(value: unknown, key = ''): unknown {
   return out
 }
 
-/** Convert a parsed wire-form output (or error body) to the caller's form. */
+/**
+ * An item of an output that could not be converted to the caller's form: where it sits, and
+ * the conversion's own error as `cause` (its message is the cause's). Internal: the client turns
+ * it into an `OutputConversionError` naming the operation and table (output-error.ts).
+ */
+export class UnconvertibleItem extends Error {
+  override name = 'UnconvertibleItem'
+  /** The item, as DynamoDB sent it. */
+  readonly item: unknown
+  /** Where the item sits in the output, e.g. `['Responses', 'users', 3]`. */
+  readonly location: Location
+
+  constructor(item: unknown, location: Location, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.item = item
+    this.location = location
+  }
+}
+
+/**
+ * Convert a parsed wire-form output (or error body) to the caller's form. An item that cannot
+ * be converted throws an {@link UnconvertibleItem} saying where it is.
+ */
 export function outputFromWire(
   operation: string,
   output: unknown,
@@ -142,8 +189,15 @@ export function outputFromWire(
   }
   const spec = kind === 'error' ? ERROR : OUTPUT[operation]
   if (spec === undefined) return output as Record<string, unknown>
-  const visit: Visit = conversion.raw
+  const convert: Visit = conversion.raw
     ? (map) => decodeBinaries(map) as AttributeMap
     : (map, path) => unmarshall(map, conversion.unmarshallOptions, path)
+  const visit: Visit = (map, path, location) => {
+    try {
+      return convert(map, path, location)
+    } catch (error) {
+      throw new UnconvertibleItem(map, location, error)
+    }
+  }
   return walk(output, spec, '', visit) as Record<string, unknown>
 }

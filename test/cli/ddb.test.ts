@@ -177,7 +177,7 @@ describe('query, scan, delete', () => {
       code: 4,
       stdout: '',
       stderr:
-        'stsrefresh: DynamoDB.PutItem: ConditionalCheckFailedException: The conditional request failed\n',
+        'stsrefresh: DynamoDB.PutItem on table orders: ConditionalCheckFailedException: The conditional request failed\n',
     })
   })
 })
@@ -231,7 +231,7 @@ test('mistakes exit 2 before any AWS call; a missing table exits 4', async () =>
     code: 4,
     stdout: '',
     stderr:
-      'stsrefresh: DynamoDB.GetItem: ResourceNotFoundException: Requested resource not found\n',
+      'stsrefresh: DynamoDB.GetItem on table nosuch: ResourceNotFoundException: Requested resource not found\n',
   })
 })
 
@@ -306,7 +306,7 @@ describe('put from stdin behaves like a series of PutItems', () => {
       const result = await ddbCli(['put', 'orders'], numbered('no-schema', sks))
       expect(result.code).toBe(0)
       expect(result.stderr).toMatch(
-        /^stsrefresh: warning: could not read the key schema of orders, so a batch that repeats a key is written one item at a time: DynamoDB\.DescribeTable: .+\nstsrefresh: put 5 items into orders\n$/,
+        /^stsrefresh: warning: could not read the key schema of orders, so a batch that repeats a key is written one item at a time: DynamoDB\.DescribeTable on table orders: .+\nstsrefresh: put 5 items into orders\n$/,
       )
     } finally {
       world.emulator.faults.clear()

@@ -340,7 +340,7 @@ describe('createDynamoDbClient: errors', () => {
     expect(error.requestId).toBe('req-1')
     expect(error.retryable).toBe(false)
     expect(error.message).toBe(
-      'DynamoDB.PutItem: ConditionalCheckFailedException: The conditional request failed',
+      'DynamoDB.PutItem on table t: ConditionalCheckFailedException: The conditional request failed',
     )
     expect(error.Item).toEqual({ pk: 'a', n: 7 })
     expect(seen).toHaveLength(1)

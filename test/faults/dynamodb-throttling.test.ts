@@ -50,7 +50,7 @@ test('DynamoDB throttling: retried, batches completed, and a clear error when it
   )
   expect(isAwsServiceError(error) && error.retryable && error.status === 400).toBe(true)
   expect(error.message).toBe(
-    'DynamoDB.GetItem: ThrottlingException: Rate of requests exceeds the allowed throughput.',
+    'DynamoDB.GetItem on table items: ThrottlingException: Rate of requests exceeds the allowed throughput.',
   )
   expect(world.emulator.stats().rejections.ThrottlingException).toBe(5)
 })

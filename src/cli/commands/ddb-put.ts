@@ -128,20 +128,19 @@ export async function putItems(
   const stopped = (error: unknown, unwritten: number[], exact: boolean): unknown => {
     const note = `${exact ? '' : 'up to '}${unwritten.length} of ${total} items not written: ` +
       describeItems(parsed, unwritten, 'stdin')
-    if (!isAwsServiceError(error)) {
+    // The batch loop wraps whatever stopped it (an AWS error, failing credentials, an abort).
+    const inner = isBatchIncompleteError(error) && error.cause !== undefined ? error.cause : error
+    if (!isAwsServiceError(inner)) {
+      // Not AWS's answer: say what was not written, then report the cause as it is (exit 3 for
+      // credentials).
       err(`stsrefresh: ${note}`)
-      return error
+      return inner
     }
-    const cause = isBatchIncompleteError(error) && isAwsServiceError(error.cause)
-      ? error.cause
-      : error
-    const prefix = `${cause.service}.${cause.operation}: ${cause.code}: `
-    const reason = isBatchIncompleteError(cause)
+    const cause = inner
+    const reason = cause.code === 'UnprocessedItems'
       ? 'DynamoDB kept handing writes back unprocessed until retries ran out ' +
         "(the table's throughput is likely exceeded)"
-      : cause.message.startsWith(prefix)
-      ? cause.message.slice(prefix.length)
-      : cause.message
+      : cause.serviceMessage
     return new AwsServiceError(`${reason} (${note})`, {
       service: cause.service,
       operation: cause.operation,
