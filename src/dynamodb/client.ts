@@ -49,7 +49,7 @@ const batchLoops = (): Promise<typeof import('./batch.ts')> => import('./batch.t
 /**
  * A successful call's output in the caller's form. If it cannot be converted (a number no
  * JavaScript number holds exactly, without wrapNumbers), the call still happened: the error,
- * loaded only then, says so and carries the output (see output-error.ts).
+ * loaded only then, says so and carries the output (see output-conversion.ts).
  */
 async function convertOutput(
   operation: string,
@@ -61,7 +61,7 @@ async function convertOutput(
   try {
     return outputFromWire(operation, wire, conversion)
   } catch (error) {
-    const { outputConversionError } = await import('./output-error.ts')
+    const { outputConversionError } = await import('./output-conversion.ts')
     throw outputConversionError({ operation, input, wire, conversion, requestId, error })
   }
 }

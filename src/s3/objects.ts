@@ -77,7 +77,7 @@ export async function putObject(
  * calls it means the IfNoneMatch/IfModifiedSince condition failed, which the SDKs throw as
  * `NotModified`, and so does this.
  */
-async function sendRead(
+export async function sendRead(
   context: S3Context,
   operation: string,
   method: string,
@@ -138,22 +138,18 @@ const REGISTERED_CODINGS = new Set([
 ])
 
 // Bun's switch off Content-Encoding decoding (BunFetchRequestInit.decompress).
-const RAW_BODY: Readonly<Record<string, unknown>> = { decompress: false }
+export const RAW_BODY: Readonly<Record<string, unknown>> = { decompress: false }
 
-function mayBeDecoded(contentEncoding: string | null | undefined): boolean {
+export function mayBeDecoded(contentEncoding: string | null | undefined): boolean {
   return (contentEncoding ?? '')
     .split(',')
     .some((coding) => REGISTERED_CODINGS.has(coding.trim().toLowerCase()))
 }
 
-function objectOutput(response: Response, contentEncoding?: string): GetObjectOutput {
+export function objectOutput(response: Response, contentEncoding?: string): GetObjectOutput {
   const headers = readObjectHeaders(response.headers)
   if (contentEncoding !== undefined) headers.ContentEncoding = contentEncoding
   return { ...headers, Body: objectBody(response) }
-}
-
-function isPreconditionFailed(error: unknown): boolean {
-  return error instanceof AwsServiceError && error.code === 'PreconditionFailed'
 }
 
 /**
@@ -184,47 +180,12 @@ export async function getObject(
     )
     return objectOutput(response, asked)
   }
-  // A fetch without a switch (Node's undici, Deno, an injected one): read as usual, and only if
-  // the answer is encoded, drop it unread and ask again with `response-content-encoding` set to
-  // `identity`, which fetch leaves alone. If-Match on the ETag keeps both answers on one object.
-  for (let round = 1; ; round++) {
-    const response = await sendRead(context, 'GetObject', 'GET', input, RAW_BODY)
-    const encoding = response.headers.get('content-encoding')
-    if (encoding === null || !mayBeDecoded(encoding)) return objectOutput(response)
-    await response.body?.cancel().catch(() => {})
-    const etag = response.headers.get('etag')
-    try {
-      const raw = await sendRead(
-        context,
-        'GetObject',
-        'GET',
-        { ...input, ResponseContentEncoding: 'identity', ...(etag ? { IfMatch: etag } : {}) },
-        RAW_BODY,
-      )
-      if (mayBeDecoded(raw.headers.get('content-encoding'))) {
-        context.logger.warn(
-          'S3.GetObject: the endpoint ignored response-content-encoding, so fetch may have decoded the body',
-          { key: input.Key, contentEncoding: encoding },
-        )
-      }
-      return objectOutput(raw, encoding)
-    } catch (error) {
-      // Replaced between the two requests: start again, as often as a call is attempted.
-      if (!etag || !isPreconditionFailed(error)) throw error
-      if (round >= context.maxAttempts) {
-        throw new AwsServiceError(
-          `the object changed between reading its headers and re-reading it undecoded, ${round} times`,
-          {
-            service: 'S3',
-            operation: 'GetObject',
-            code: 'PreconditionFailed',
-            status: 412,
-            cause: error,
-          },
-        )
-      }
-    }
-  }
+  // A fetch without a switch (Node's undici, Deno, an injected one): read as usual; only an
+  // encoded answer needs more (undecoded-get.ts, loaded then).
+  const response = await sendRead(context, 'GetObject', 'GET', input, RAW_BODY)
+  const encoding = response.headers.get('content-encoding')
+  if (encoding === null || !mayBeDecoded(encoding)) return objectOutput(response)
+  return (await import('./undecoded-get.ts')).getUndecoded(context, input, response, encoding)
 }
 
 /** An object's metadata without its body. A missing key throws code `NotFound` (status 404). */
