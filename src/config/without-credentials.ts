@@ -40,6 +40,10 @@ export function withoutCredentials(text: string): { text: string; removed: numbe
   const kept: string[] = []
   let isDefault = false
   let dropping = false
+  // The indentation of the key above, if any: only a line indented deeper continues it (ini.ts's
+  // and configparser's rule). An indented key right under a header, or beside another indented
+  // key, is a key, and must not slip into the copy as a "continuation".
+  let entryIndent: number | undefined
   let removed = 0
   for (const line of lines) {
     const header = HEADER.exec(line)
@@ -47,15 +51,23 @@ export function withoutCredentials(text: string): { text: string; removed: numbe
       const name = header[1]!.trim()
       isDefault = name === 'default' || /^profile\s+default$/.test(name)
       dropping = false
+      entryIndent = undefined
       kept.push(line)
       continue
     }
-    // An indented line continues (or nests under) the key above it.
-    if (/^[ \t]/.test(line) && line.trim() !== '') {
+    const trimmed = line.trim()
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) {
+      kept.push(line)
+      continue
+    }
+    const indent = line.length - line.trimStart().length
+    // A line indented deeper than the key above continues (or nests under) it.
+    if (entryIndent !== undefined && indent > entryIndent) {
       if (!dropping) kept.push(line)
       continue
     }
-    const key = KEY.exec(line)?.[1]?.toLowerCase()
+    const key = KEY.exec(trimmed)?.[1]?.toLowerCase()
+    entryIndent = key === undefined ? undefined : indent
     dropping = key !== undefined && (SECRET_KEYS.has(key) || (isDefault && SOURCE_KEYS.has(key)))
     if (dropping) removed++
     else kept.push(line)

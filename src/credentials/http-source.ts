@@ -33,7 +33,9 @@ export async function fetchText(
   const timeout = AbortSignal.timeout(timeoutMs)
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
   try {
-    const response = await fetchImpl(url, { ...init, signal: combined })
+    // Never follow a redirect: a credentials endpoint that points elsewhere would take its
+    // token (and then its credentials) along; the SDKs' HTTP clients do not follow them either.
+    const response = await fetchImpl(url, { ...init, redirect: 'manual', signal: combined })
     return { status: response.status, text: await response.text() }
   } catch (error) {
     if (signal?.aborted) throw signal.reason ?? error

@@ -14,7 +14,7 @@ import type { Platform } from '../platform.ts'
 import type { Clock, Logger } from '../types.ts'
 import { namedProvider } from './input.ts'
 import type { NamedCredentialProvider } from './input.ts'
-import { maskKey } from './redact.ts'
+import { maskKey, printable } from './redact.ts'
 
 /** Options of {@link fromProcess}. */
 export interface FromProcessOptions {
@@ -111,7 +111,9 @@ export function fromProcess(options: FromProcessOptions): NamedCredentialProvide
       throw fail(`could not be run: ${reason}`, error)
     }
     if (result.exitCode !== 0) {
-      const stderr = tail(result.stderr)
+      // Someone else's text: one line, control characters escaped, so it cannot forge log
+      // lines or send terminal escapes.
+      const stderr = printable(tail(result.stderr))
       const detail = stderr ? `; stderr: ${stderr}` : ' and printed nothing on stderr'
       throw fail(`exited with code ${result.exitCode}${detail}`)
     }

@@ -58,6 +58,8 @@ async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): Promise<
   return parsed.success ? parsed.data : json({ error: z.prettifyError(parsed.error) }, 400)
 }
 
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
 /** The admin handler for `/_emulator/...` paths. */
 export function createAdmin(deps: AdminDeps): (request: Request, url: URL) => Promise<Response> {
   const settingsView = (): Record<string, unknown> => ({
@@ -65,6 +67,17 @@ export function createAdmin(deps: AdminDeps): (request: Request, url: URL) => Pr
     lifetimeSeconds: deps.getLifetimeSeconds() ?? null,
   })
   return async (request, url) => {
+    // Only local tools drive the emulator: a web page's request (browsers always send Origin on
+    // a cross-origin request) or a rebound DNS name (a foreign Host) could change its settings,
+    // inject faults or read its state.
+    if (request.headers.has('origin')) {
+      return json({ error: 'The admin API refuses requests from web pages (an Origin header was sent)' }, 403)
+    }
+    // In-process requests (emulator.handler) carry no Host header: their URL's host stands in.
+    const host = (request.headers.get('host') ?? url.host).toLowerCase().replace(/:\d+$/, '')
+    if (!LOCAL_HOSTS.has(host)) {
+      return json({ error: `The admin API answers only on 127.0.0.1 or localhost, not Host ${JSON.stringify(host)}` }, 403)
+    }
     const path = url.pathname.replace(/\/+$/, '')
     const method = request.method
     const route = `${method} ${path}`

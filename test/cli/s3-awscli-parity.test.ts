@@ -4,7 +4,7 @@
  * missing local directories. Spawned against the emulator, as s3.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { guessContentType } from '../../src/cli/commands/s3-content-type.ts'
 import { createS3Client, type S3Client } from '../../src/s3/index.ts'
@@ -181,6 +181,8 @@ describe('cp to a local path makes missing directories', () => {
     expect(readFileSync(join(cwd, 'nodir2/deeper/x.txt'), 'utf8')).toBe('downloaded')
     // Only the directories and the file: no temporary file is left behind.
     expect(readdirSync(join(cwd, 'nodir/sub'))).toEqual(['x.txt'])
+    // Written private (0600) under a random name, then given a new file's usual mode.
+    expect(statSync(join(cwd, 'nodir/sub/x.txt')).mode & 0o777).toBe(0o666 & ~process.umask())
   })
 
   test('a failed download leaves an existing file untouched', async () => {

@@ -59,6 +59,13 @@ sso_start_url = https://example.awsapps.com/start
     expect(parseIni(text, 'config').sections.map((s) => s.header)).toEqual(before)
   })
 
+  test('keys indented right under a header are keys (as ini.ts reads them), not continuations', () => {
+    const indented = '[default]\n  aws_access_key_id = AKIAEXAMPLEINDENT000\n  aws_secret_access_key = hidden\nregion = us-east-1\n'
+    expect(withoutCredentials(indented)).toEqual({ text: '[default]\nregion = us-east-1\n', removed: 2 })
+    const parsed = parseIni(indented, 'config').sections[0]!.entries
+    expect([...parsed.keys()]).toEqual(['aws_access_key_id', 'aws_secret_access_key', 'region'])
+  })
+
   test('[profile default] counts as the default profile; CRLF survives; nothing to remove is a no-op', () => {
     const crlf = '[profile default]\r\nrole_arn = arn:aws:iam::1:role/x\r\nregion = us-east-1\r\n'
     expect(withoutCredentials(crlf)).toEqual({ text: '[profile default]\r\nregion = us-east-1\r\n', removed: 1 })

@@ -164,6 +164,16 @@ describe('fromContainer', () => {
     expect(logger.text()).not.toContain('tok-123')
   })
 
+  test('a redirect is never followed: the token stays with the configured endpoint', async () => {
+    answer = () => new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${server.port}/elsewhere` } })
+    const error = await fromContainer({
+      env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri(), AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-123' },
+    })().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toContain('302')
+    expect(requests.map((r) => r.path)).toEqual(['/creds?x=1'])
+  })
+
   test('the token file wins over the token and is re-read at every call', async () => {
     const tokenFile = join(home, 'token')
     writeFileSync(tokenFile, 'from-file-1\n')
@@ -563,6 +573,18 @@ describe('fromProcess', () => {
     expect((innerError as Error).message).toContain('AWS_PROFILE=migration')
     expect(error).toBeInstanceOf(CredentialsError)
     expect((error as Error).message).toStartWith('credential_process of profile "migration" exited with code 2; stderr: stsrefresh: credential_process of profile "migration" came back to itself')
+  })
+
+  test('its stderr is quoted on one line, control characters escaped (no forged lines, no terminal escapes)', async () => {
+    const error = await fromProcess({
+      command: 'helper',
+      env: {},
+      runCommand: async () => ({ exitCode: 3, stdout: '', stderr: 'line1\nstsrefresh: forged\n\u001b[31mRED\u001b[0m\n' }),
+      clock,
+    })().catch((e: unknown) => e)
+    expect((error as Error).message).toBe(
+      'credential_process of profile "default" exited with code 3; stderr: line1\\u000astsrefresh: forged\\u000a\\u001b[31mRED\\u001b[0m',
+    )
   })
 
   test('another profile further up the chain is no loop; the list grows', async () => {

@@ -313,6 +313,20 @@ describe('robustness', () => {
     expect(statuses).toEqual([403, 400, 403, 400, 400, 404])
   })
 
+  test('the admin API answers local tools only: no web page (Origin), no rebound DNS name (Host)', async () => {
+    const { emulator } = setup()
+    const post = (headers: Record<string, string>, url = 'http://127.0.0.1:4566/_emulator/settings') =>
+      emulator.handler(new Request(url, { method: 'POST', headers, body: '{"lifetimeSeconds":1}' }))
+    const fromPage = await post({ origin: 'http://evil.example', 'content-type': 'text/plain' })
+    expect(fromPage.status).toBe(403)
+    expect(await fromPage.json()).toEqual({ error: 'The admin API refuses requests from web pages (an Origin header was sent)' })
+    const rebound = await emulator.handler(new Request('http://127.0.0.1:4566/_emulator/stats', { headers: { host: 'evil.example:80' } }))
+    expect(rebound.status).toBe(403)
+    expect(await rebound.json()).toEqual({ error: 'The admin API answers only on 127.0.0.1 or localhost, not Host "evil.example"' })
+    expect((await post({}, 'http://localhost:4566/_emulator/settings')).status).toBe(200)
+    expect((await emulator.fetch('http://127.0.0.1:4566/_emulator/settings')).status).toBe(200)
+  })
+
   test('fetch accepts (input, init) like fetch does', async () => {
     const { emulator } = setup()
     const response = await emulator.fetch('http://127.0.0.1:4566/_emulator/health')

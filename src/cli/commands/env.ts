@@ -1,6 +1,7 @@
 /** `stsrefresh env`: print credentials once as variables (they will not refresh). */
 import type { CAC } from 'cac'
 import { appendGitHubEnv, checkGitHubEnv } from '../../runtime/github-env.ts'
+import { privateStdout } from '../../runtime/private-stdout.ts'
 import type { Credentials } from '../../types.ts'
 import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
 import { openCredentials } from '../credential-session.ts'
@@ -47,6 +48,7 @@ export function registerEnv(cli: CAC): void {
         err(`stsrefresh: wrote ${Object.keys(vars).length} variables to ${file}`)
         return
       }
+      if (privateStdout()) logger.debug('stdout is a file: made it 0600 (it holds the secret key)')
       out(formatEnv(vars, format as EnvFormat))
     })
 }

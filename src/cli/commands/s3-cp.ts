@@ -4,8 +4,8 @@
  */
 import { once } from 'node:events'
 import { openAsBlob } from 'node:fs'
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
-import { createWriteStream } from 'node:fs'
+import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import process from 'node:process'
 import { Readable } from 'node:stream'
@@ -171,13 +171,19 @@ async function download(
     await mkdir(dirname(path), { recursive: true }).catch((error) => {
       throw writeError(path, error)
     })
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.stsrefresh-part`)
-    const file = createWriteStream(temp, { mode: 0o644 })
+    // The directory may be shared: a name no one can guess, created new (O_EXCL) and never
+    // through a symlink (O_NOFOLLOW), private until complete; then the usual mode for a new file.
+    const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.stsrefresh-part`)
+    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+      .catch((error) => {
+        throw writeError(path, error)
+      })
+    const file = handle.createWriteStream()
     try {
-      await once(file, 'open')
       const bytes = await writeAll(object.Body.stream(), file, (n) => bar.update(n))
       file.end()
       await once(file, 'close')
+      await chmod(temp, 0o666 & ~process.umask())
       await rename(temp, path)
       return {
         operation: 'download',

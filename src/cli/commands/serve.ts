@@ -8,6 +8,7 @@ import { isConfigError } from '../../errors.ts'
 import { untilStopped } from '../../runtime/signals.ts'
 import { startCredentialServer } from '../../runtime/credential-server.ts'
 import { appendGitHubEnv, checkGitHubEnv } from '../../runtime/github-env.ts'
+import { privateStdout } from '../../runtime/private-stdout.ts'
 import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
 import { openCredentials } from '../credential-session.ts'
 import { formatEnv, githubMasks } from '../env-format.ts'
@@ -63,6 +64,8 @@ export function registerServe(cli: CAC): void {
           err(`stsrefresh: wrote the credential server variables to ${file}`)
           out(githubMasks([server.token]))
         } else {
+          // The token in a file others could read would be their key to the credentials.
+          if (privateStdout()) logger.debug('stdout is a file: made it 0600 (it holds the token)')
           out(formatEnv(vars, 'sh'))
         }
         err(`stsrefresh: serving credentials on ${server.url} until SIGINT/SIGTERM`)
