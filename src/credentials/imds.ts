@@ -8,7 +8,8 @@
 import { ConfigError, CredentialsError } from '../errors.ts'
 import { silentLogger } from '../logger.ts'
 import { getPlatform } from '../platform.ts'
-import type { FetchLike, Logger } from '../types.ts'
+import { systemClock } from '../clock.ts'
+import type { Clock, Credentials, FetchLike, Logger } from '../types.ts'
 import {
   fetchText,
   parseHttpCredentials,
@@ -30,6 +31,10 @@ export interface FromInstanceMetadataOptions {
   readonly timeoutMs?: number
   /** Attempts per request for network errors, timeouts and 5xx; default 2 (one retry). */
   readonly maxAttempts?: number
+  /** For the expiry check of static stability; default the system clock. */
+  readonly clock?: Clock
+  /** For the extension's jitter; default `Math.random`. */
+  readonly random?: () => number
 }
 
 const TOKEN_PATH = '/latest/api/token'
@@ -65,10 +70,16 @@ function endpointOf(env: Readonly<Record<string, string | undefined>>): string {
     }
     return url.origin
   }
-  // AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 selects the IPv6 address (AWS SDKs, botocore).
-  return env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.toLowerCase() === 'ipv6'
-    ? 'http://[fd00:ec2::254]'
-    : 'http://169.254.169.254'
+  // AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 selects the IPv6 address; anything but IPv4 or
+  // IPv6 is an error (botocore InvalidIMDSEndpointModeError, SDK v3 "Unsupported endpoint mode").
+  const mode = env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.trim()
+  if (mode && !['ipv4', 'ipv6'].includes(mode.toLowerCase())) {
+    throw new ConfigError(
+      `instance-metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6 (got ${JSON.stringify(mode)})`,
+      { key: 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE' },
+    )
+  }
+  return mode?.toLowerCase() === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254'
 }
 
 /**
@@ -96,9 +107,10 @@ export function fromInstanceMetadata(
         if (response.status >= 500) throw new TransientHttpError(`HTTP ${response.status}`)
         return response
       })
-    const broken = (message: string): CredentialsError =>
+    const broken = (message: string, cause?: unknown): CredentialsError =>
       new CredentialsError(`instance-metadata (${endpoint}): ${message}`, {
         source: 'instance-metadata',
+        ...(cause === undefined ? {} : { cause }),
       })
 
     let tokenResponse: TextResponse
@@ -130,7 +142,8 @@ export function fromInstanceMetadata(
       try {
         return await call(path, { method: 'GET', headers })
       } catch (error) {
-        if (error instanceof TransientHttpError) throw broken(`${path}: ${error.message}`)
+        // The cause marks it transient: the session retries with backoff (refresh-windows.ts).
+        if (error instanceof TransientHttpError) throw broken(`${path}: ${error.message}`, error)
         throw error
       }
     }
@@ -148,7 +161,8 @@ export function fromInstanceMetadata(
     const body = await get(path)
     if (body.status !== 200) throw broken(`${path} answered HTTP ${body.status}`)
     const where = `instance-metadata (${endpoint}${path})`
-    const credentials = parseHttpCredentials(body.text, where, 'instance-metadata')
+    const parsed = parseHttpCredentials(body.text, where, 'instance-metadata')
+    const credentials = extendedIfExpired(parsed, options.clock ?? systemClock, options.random ?? Math.random, logger)
     logger.debug('credentials: from instance metadata', {
       role,
       accessKeyId: maskKey(credentials.accessKeyId),
@@ -156,4 +170,24 @@ export function fromInstanceMetadata(
     })
     return credentials
   })
+}
+
+// Static stability (AWS SDK v3 @smithy/credential-provider-imds getExtendedInstanceMetadataCredentials,
+// botocore InstanceMetadataFetcher): during an outage EC2 keeps handing out credentials that have
+// just expired, which AWS still accepts for a while; use them for another 5-10 minutes, as the
+// SDKs do, rather than lose every credential until the service recovers.
+const EXTENSION_MS = 5 * 60_000
+const EXTENSION_JITTER_MS = 5 * 60_000
+
+function extendedIfExpired(credentials: Credentials, clock: Clock, random: () => number, logger: Logger): Credentials {
+  const expiration = credentials.expiration
+  const now = clock.now()
+  if (expiration === undefined || expiration.getTime() > now) return credentials
+  const extended = new Date(now + EXTENSION_MS + Math.floor(random() * EXTENSION_JITTER_MS))
+  logger.warn(
+    `credentials: instance metadata returned credentials that expired at ${expiration.toISOString()}; ` +
+      `using them until ${extended.toISOString()} (static stability, as the AWS SDKs do)`,
+    { accessKeyId: maskKey(credentials.accessKeyId) },
+  )
+  return { ...credentials, expiration: extended }
 }

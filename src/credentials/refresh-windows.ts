@@ -193,7 +193,10 @@ export function isTransientRefreshError(error: unknown): boolean {
     if (isAwsServiceError(error)) return error.retryable
     if (error instanceof TypeError) return true
     if (typeof error === 'object' && error !== null) {
-      if ((error as { name?: unknown }).name === 'TimeoutError') return true
+      const name = (error as { name?: unknown }).name
+      // TransientHttpError: a container or instance-metadata endpoint that did not answer, or
+      // answered 5xx (http-source.ts); the SDKs retry those too.
+      if (name === 'TimeoutError' || name === 'TransientHttpError') return true
     }
     if (!isCredentialsError(error) || error.cause === undefined) return false
     error = error.cause

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { TransientHttpError } from '../../src/credentials/http-source.ts'
 import { AwsServiceError, ConfigError, CredentialsError } from '../../src/errors.ts'
 import {
   backoffDelay,
@@ -129,6 +130,7 @@ describe('isTransientRefreshError', () => {
     ['a network failure from fetch', true, new TypeError('fetch failed')],
     ['a TimeoutError', true, new DOMException('timed out', 'TimeoutError')],
     ['CredentialsError caused by throttling', true, wrapped(sts('Throttling', true))],
+    ['a container/IMDS endpoint down or 5xx', true, wrapped(new TransientHttpError('HTTP 503'))],
     ['AccessDenied', false, sts('AccessDenied', false, 403)],
     ['ValidationError', false, sts('ValidationError', false)],
     ['InvalidIdentityToken', false, sts('InvalidIdentityToken', false)],

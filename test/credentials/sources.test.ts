@@ -349,6 +349,27 @@ describe('fromInstanceMetadata', () => {
     'GET /latest/meta-data/iam/security-credentials/my-role': () => Response.json(imdsBody),
   }
 
+  test('static stability: just-expired credentials are used 5-10 more minutes, with a warning (as the SDKs do)', async () => {
+    const expiredAt = Date.UTC(2030, 0, 1, 6)
+    const now = expiredAt + 60_000
+    const { fetch } = fakeImds({ ...happy, 'GET /latest/meta-data/iam/security-credentials/my-role': () => Response.json(imdsBody) })
+    const logger = recordingLogger()
+    const creds = await fromInstanceMetadata({ env: {}, fetch, logger, clock: createManualClock(now), random: () => 0.5 })()
+    expect(creds.expiration).toEqual(new Date(now + 5 * 60_000 + 150_000))
+    expect(logger.text()).toContain('credentials: instance metadata returned credentials that expired at 2030-01-01T06:00:00.000Z')
+    expect(logger.text()).not.toContain('imdssecret')
+  })
+
+  test('an unknown AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE is a ConfigError, not a silent IPv4', async () => {
+    const { fetch, seen } = fakeImds(happy)
+    const error = await fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IP6' }, fetch })().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toBe('instance-metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6 (got "IP6")')
+    expect(seen).toEqual([])
+    await fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv6' }, fetch })()
+    expect(seen[0]!.url).toStartWith('http://[fd00:ec2::254]/')
+  })
+
   test('IMDSv2: PUT a token with the TTL header, then role name and credentials with the token', async () => {
     const { fetch, seen } = fakeImds(happy)
     const logger = recordingLogger()
