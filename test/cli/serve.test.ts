@@ -3,7 +3,7 @@
  * missing or wrong token and a foreign Host, listens on 127.0.0.1 only, stops on SIGTERM.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { run } from '../helpers/spawn.ts'
@@ -242,6 +242,8 @@ test(
       const token = /AWS_CONTAINER_AUTHORIZATION_TOKEN=(.+)\n/.exec(written)![1]!
       rememberSecret(token)
       expect(step).toEqual({ code: 0, stdout: `::add-mask::${token}\n`, stderr: '' })
+      // The file the mask line (and so the token) went through is private.
+      expect(statSync(join(work, 'stsrefresh.out')).mode & 0o777).toBe(0o600)
       const url = new URL(/AWS_CONTAINER_CREDENTIALS_FULL_URI=(.+)\n/.exec(written)![1]!)
       const served = await get(Number(url.port), { host: url.host, authorization: token })
       expect(served.status).toBe(200)

@@ -43,6 +43,7 @@ export function registerEnv(cli: CAC): void {
       if (format === 'github') {
         // Mask the key id too, as aws-actions/configure-aws-credentials does: it identifies the account.
         const secrets = [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken].filter((s): s is string => !!s)
+        privateStdout()
         out(githubMasks(secrets))
         const file = await appendGitHubEnv(env, formatEnv(vars, 'github'))
         err(`stsrefresh: wrote ${Object.keys(vars).length} variables to ${file}`)

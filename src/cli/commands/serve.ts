@@ -62,6 +62,8 @@ export function registerServe(cli: CAC): void {
           // leaks nothing; the mask, printed last and alone, tells a waiting step serve is ready.
           const file = await appendGitHubEnv(env, formatEnv(vars, 'github'))
           err(`stsrefresh: wrote the credential server variables to ${file}`)
+          // The mask line holds the token too (the README's step sends it to a file first).
+          privateStdout()
           out(githubMasks([server.token]))
         } else {
           // The token in a file others could read would be their key to the credentials.
