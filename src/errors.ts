@@ -136,6 +136,5 @@ export function isCredentialsError(error: unknown): error is CredentialsError {
 
 /** True for an {@link AwsServiceError}. */
 export function isAwsServiceError(error: unknown): error is AwsServiceError {
-  // By name too, for errors from a second copy of the package (subclasses included).
-  return error instanceof AwsServiceError || hasName(error, 'AwsServiceError') || hasName(error, 'BatchIncompleteError')
+  return error instanceof AwsServiceError || hasName(error, 'AwsServiceError')
 }

@@ -4,9 +4,10 @@
  * has such settings; otherwise the child reads the user's own file.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sharedFilePaths } from '../config/profiles.ts'
+import { getPlatform } from '../platform.ts'
 import { withoutCredentials } from '../config/without-credentials.ts'
 import type { Logger } from '../types.ts'
 
@@ -21,7 +22,8 @@ export async function childConfig(env: Record<string, string | undefined>, logge
   const none: ChildConfig = { env: {}, remove: async () => {} }
   let file: string | undefined
   try {
-    file = sharedFilePaths(env, env.HOME ?? env.USERPROFILE ?? homedir()).configFile
+    // The file the credential sources read (config/profiles.ts loadProfiles), as they find it.
+    file = sharedFilePaths(env, getPlatform().homeDir()).configFile
   } catch {
     return none
   }

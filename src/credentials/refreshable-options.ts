@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors.ts'
 import type { Clock, Logger } from '../types.ts'
+import { DEFAULT_MIN_BACKOFF_MS } from './refresh-windows.ts'
 import type { RefreshWindow } from './refresh-windows.ts'
 
 /** Options of `refreshable()`. */
@@ -64,8 +65,8 @@ export function validateRefreshableOptions(options: RefreshableOptions): void {
       throw new ConfigError(`refreshable: ${key} must be ${rule} (got ${String(value)})`, { key })
     }
   }
-  check('minBackoffMs', (v) => Number.isFinite(v) && v > 0, 'a number of milliseconds above 0 (default 1000)')
-  const min = options.minBackoffMs ?? 1
+  check('minBackoffMs', (v) => Number.isFinite(v) && v > 0, `a number of milliseconds above 0 (default ${DEFAULT_MIN_BACKOFF_MS})`)
+  const min = options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS
   check('maxBackoffMs', (v) => Number.isFinite(v) && v >= min, `a number of milliseconds of at least minBackoffMs (${min})`)
   check('jitter', (v) => v >= 0 && v <= 1, 'a fraction from 0 to 1 (default 0.2)')
   check('attemptTimeoutMs', (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds, or 0 for no limit')

@@ -113,7 +113,7 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
   if (typeof original === 'object' && original !== null && isBinary(original)) {
     return bytesToBase64(toBytes(original))
   }
-  return value instanceof Uint8Array ? bytesToBase64(value) : value
+  return value
 }
 
 /** Base64 B and BS values (at any depth inside M and L) to bytes, for raw-mode results. */
@@ -158,7 +158,7 @@ function withDates(value: unknown, key = ''): unknown {
 /**
  * An item of an output that could not be converted to the caller's form: where it sits, and
  * the conversion's own error as `cause` (its message is the cause's). Internal: the client turns
- * it into an `OutputConversionError` naming the operation and table (output-error.ts).
+ * it into an `OutputConversionError` naming the operation and table (output-conversion.ts).
  */
 export class UnconvertibleItem extends Error {
   override name = 'UnconvertibleItem'

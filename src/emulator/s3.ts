@@ -125,13 +125,19 @@ function unsupportedSubresource(query: URLSearchParams): string | undefined {
   return UNSUPPORTED_SUBRESOURCES.find((name) => query.has(name))
 }
 
-function operationOf(call: S3Call): S3Operation | undefined {
+/** The operation of a request to `target` (a bucket and key, either possibly absent). */
+function operationOf(
+  method: string,
+  target: { readonly bucket?: string | undefined; readonly key?: string | undefined },
+  query: URLSearchParams,
+  headers: Headers,
+): S3Operation | undefined {
   return s3Operation({
-    method: call.method,
-    hasBucket: call.bucket !== undefined,
-    hasKey: call.key !== undefined,
-    query: call.query,
-    copying: call.headers.has('x-amz-copy-source'),
+    method,
+    hasBucket: target.bucket !== undefined,
+    hasKey: target.key !== undefined,
+    query,
+    copying: headers.has('x-amz-copy-source'),
   })
 }
 
@@ -155,7 +161,7 @@ function dispatch(call: S3Call): Promise<Response> | Response {
       VersionId: version,
     })
   }
-  const operation = operationOf(call)
+  const operation = operationOf(call.method, call, call.query, call.headers)
   if (operation === undefined) {
     throw methodNotAllowed(
       call.method,
@@ -175,13 +181,7 @@ function requestOperation(request: Request, url: URL): S3Operation | undefined {
   } catch {
     return undefined // InvalidURI: no operation to name
   }
-  return s3Operation({
-    method: request.method,
-    hasBucket: target.bucket !== undefined,
-    hasKey: target.key !== undefined,
-    query: url.searchParams,
-    copying: request.headers.has('x-amz-copy-source'),
-  })
+  return operationOf(request.method, target, url.searchParams, request.headers)
 }
 
 /**

@@ -51,7 +51,6 @@ export async function runChild(
   command: string,
   args: readonly string[],
   env: Record<string, string | undefined>,
-  foreground: () => boolean = inTerminalForeground,
 ): Promise<number> {
   // Loaded on use, so a compiled binary does not load it at every start.
   const { spawn } = await import('node:child_process')
@@ -62,7 +61,7 @@ export async function runChild(
     const early: NodeJS.Signals[] = []
     const forward = (signal: NodeJS.Signals): void => {
       // The terminal signalled the child itself; we only must not die of it.
-      if (KEYBOARD.includes(signal) && foreground()) return
+      if (KEYBOARD.includes(signal) && inTerminalForeground()) return
       if (!child) early.push(signal)
       else if (child.exitCode === null && child.signalCode === null) child.kill(signal)
     }

@@ -129,14 +129,13 @@ export async function putItems(
     const note = `${exact ? '' : 'up to '}${unwritten.length} of ${total} items not written: ` +
       describeItems(parsed, unwritten, 'stdin')
     // The batch loop wraps whatever stopped it (an AWS error, failing credentials, an abort).
-    const inner = isBatchIncompleteError(error) && error.cause !== undefined ? error.cause : error
-    if (!isAwsServiceError(inner)) {
+    const cause = isBatchIncompleteError(error) && error.cause !== undefined ? error.cause : error
+    if (!isAwsServiceError(cause)) {
       // Not AWS's answer: say what was not written, then report the cause as it is (exit 3 for
       // credentials).
       err(`stsrefresh: ${note}`)
-      return inner
+      return cause
     }
-    const cause = inner
     const reason = cause.code === 'UnprocessedItems'
       ? 'DynamoDB kept handing writes back unprocessed until retries ran out ' +
         "(the table's throughput is likely exceeded)"
@@ -159,7 +158,7 @@ export async function putItems(
     end: number,
   ): Promise<{ indices: number[]; exact: boolean }> => {
     const all = range(start, end)
-    // Another failure (credentials, an abort) may have come after part of the batch was written.
+    // Not the batch loop's error (the client refused the input before sending): say "up to".
     if (!isBatchIncompleteError(error)) return { indices: all, exact: false }
     const pending = (error.unprocessedItems?.[table] ?? []) as { PutRequest?: { Item: unknown } }[]
     if (pending.length === all.length) return { indices: all, exact: true }

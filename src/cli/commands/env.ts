@@ -40,16 +40,17 @@ export function registerEnv(cli: CAC): void {
       const vars = credentialVariables(credentials, region)
       const until = credentials.expiration ? ` and expire at ${credentials.expiration.toISOString()}` : ''
       err(`stsrefresh: warning: these credentials will not refresh${until}; use \`stsrefresh exec\` or \`serve\` for long jobs`)
+      // Either output holds the secrets (the variables, or the mask lines): a file of ours on
+      // stdout must not be readable by others.
+      if (privateStdout()) logger.debug('stdout is a file: made it 0600 (it holds the secret key)')
       if (format === 'github') {
         // Mask the key id too, as aws-actions/configure-aws-credentials does: it identifies the account.
         const secrets = [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken].filter((s): s is string => !!s)
-        privateStdout()
         out(githubMasks(secrets))
         const file = await appendGitHubEnv(env, formatEnv(vars, 'github'))
         err(`stsrefresh: wrote ${Object.keys(vars).length} variables to ${file}`)
         return
       }
-      if (privateStdout()) logger.debug('stdout is a file: made it 0600 (it holds the secret key)')
       out(formatEnv(vars, format as EnvFormat))
     })
 }

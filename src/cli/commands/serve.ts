@@ -57,17 +57,16 @@ export function registerServe(cli: CAC): void {
           AWS_REGION: region,
           AWS_DEFAULT_REGION: region,
         }
+        // Either output holds the token (the export lines, or the mask line, which the README's
+        // step sends to a file): in a file others could read it would be their key.
+        if (privateStdout()) logger.debug('stdout is a file: made it 0600 (it holds the token)')
         if (raw.githubEnv) {
           // The runner reads $GITHUB_ENV only when the step ends, so writing it before the mask
           // leaks nothing; the mask, printed last and alone, tells a waiting step serve is ready.
           const file = await appendGitHubEnv(env, formatEnv(vars, 'github'))
           err(`stsrefresh: wrote the credential server variables to ${file}`)
-          // The mask line holds the token too (the README's step sends it to a file first).
-          privateStdout()
           out(githubMasks([server.token]))
         } else {
-          // The token in a file others could read would be their key to the credentials.
-          if (privateStdout()) logger.debug('stdout is a file: made it 0600 (it holds the token)')
           out(formatEnv(vars, 'sh'))
         }
         err(`stsrefresh: serving credentials on ${server.url} until SIGINT/SIGTERM`)
