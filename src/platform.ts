@@ -24,6 +24,13 @@ export interface HostDigests {
   hmacSha256Hex(key: ArrayBuffer, data: string): string
 }
 
+/** A hash fed in pieces (a downloaded body as it streams), for S3's SHA checksums. */
+export interface IncrementalHash {
+  update(data: Uint8Array): void
+  /** The digest's bytes; call once, after the last update. */
+  digest(): Uint8Array
+}
+
 /** Host capabilities. Each is optional to override; missing ones fail with a clear error. */
 export interface Platform {
   /** The process environment (read at call time, so rotated variables are seen). */
@@ -46,6 +53,17 @@ export interface Platform {
    * `response-content-encoding` override instead.
    */
   readonly fetchKeepsEncodedBodies?: boolean | undefined
+  /**
+   * The host's CRC-32 (zlib's), continuing from `previous` when given: S3's default checksum,
+   * over every uploaded and downloaded byte. Native, it costs ~0.02 ms per MiB against ~3 ms for
+   * the plain TypeScript table (src/aws/crc32.ts), which is used without it.
+   */
+  readonly crc32?: ((data: Uint8Array, previous?: number) => number) | undefined
+  /**
+   * An incremental SHA-1/SHA-256 (WebCrypto digests only whole buffers): without it, a streamed
+   * download whose checksum is a SHA is not verified (bytes() and text() still are).
+   */
+  readonly createHash?: ((algorithm: 'sha1' | 'sha256') => IncrementalHash) | undefined
 }
 
 const unavailable = (what: string): never => {

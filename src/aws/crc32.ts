@@ -18,22 +18,22 @@ function crcTable(polynomial: number): Uint32Array {
 const CRC32_TABLE = crcTable(0xedb88320)
 const CRC32C_TABLE = crcTable(0x82f63b78)
 
-function crc(table: Uint32Array, data: Uint8Array): number {
-  let c = 0xffffffff
+function crc(table: Uint32Array, data: Uint8Array, previous: number): number {
+  let c = (previous ^ 0xffffffff) >>> 0
   for (let i = 0; i < data.length; i++) {
     c = (table[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8)
   }
   return (c ^ 0xffffffff) >>> 0
 }
 
-/** CRC-32 (the zlib/PNG one) of `data`, unsigned. */
-export function crc32(data: Uint8Array): number {
-  return crc(CRC32_TABLE, data)
+/** CRC-32 (the zlib/PNG one) of `data`, unsigned; continues a running `previous` CRC if given. */
+export function crc32(data: Uint8Array, previous = 0): number {
+  return crc(CRC32_TABLE, data, previous)
 }
 
-/** CRC-32C (Castagnoli) of `data`, unsigned. */
-export function crc32c(data: Uint8Array): number {
-  return crc(CRC32C_TABLE, data)
+/** CRC-32C (Castagnoli) of `data`, unsigned; continues a running `previous` CRC if given. */
+export function crc32c(data: Uint8Array, previous = 0): number {
+  return crc(CRC32C_TABLE, data, previous)
 }
 
 /** A 32-bit value as 4 big-endian bytes (how S3 checksums are base64-encoded). */

@@ -6,11 +6,26 @@ import { defaultCredentials } from '../credentials/chain.ts'
 import { fromAssumeRole } from '../credentials/assume-role.ts'
 import { refreshable, type RefreshableCredentials } from '../credentials/refreshable.ts'
 import { fromGitHubOidc, fromWebIdentityTokenFile } from '../credentials/web-identity.ts'
-import { loadProfiles, resolveProfileName } from '../config/profiles.ts'
+import { loadProfiles, resolveProfileName, type ProfileData } from '../config/profiles.ts'
 import type { CredentialProvider, Logger } from '../types.ts'
 import { promptMfaCode } from '../runtime/prompt.ts'
 import { type CredentialFlags, DEFAULT_DURATION_SECONDS, effectiveEnv } from './credential-options.ts'
 import { UsageError } from './output.ts'
+import { ConfigError } from '../errors.ts'
+import type { ChecksumSetting } from '../s3/checksum-settings.ts'
+
+/**
+ * The selected profile's settings in the config files (`AWS_PROFILE`, else `default`), or none. A
+ * broken config file is reported by the credential source that reads it, with its name.
+ */
+async function profileSettings(env: Record<string, string | undefined>): Promise<ProfileData> {
+  try {
+    const { profiles } = await loadProfiles({ env })
+    return profiles.get(resolveProfileName(env)) ?? {}
+  } catch {
+    return {}
+  }
+}
 
 /** Region: flag/env, then the profile's `region`, then us-east-1 (as aws-vault does for STS). */
 export async function resolveCliRegion(
@@ -19,14 +34,36 @@ export async function resolveCliRegion(
 ): Promise<string> {
   const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION
   if (fromEnv) return fromEnv
-  try {
-    const { profiles } = await loadProfiles({ env })
-    const region = profiles.get(resolveProfileName(env))?.region
-    if (typeof region === 'string' && region) return region
-  } catch {
-    // A broken config file is reported by the credential source that reads it, with its name.
+  return (await profileSettings(env)).region || 'us-east-1'
+}
+
+/**
+ * The profile's `request_checksum_calculation` / `response_checksum_validation` for the S3
+ * client, each only where its environment variable is unset (the variable wins, as in the SDKs;
+ * the client reads it itself).
+ */
+export async function profileChecksumSettings(env: Record<string, string | undefined>): Promise<{
+  requestChecksumCalculation?: ChecksumSetting
+  responseChecksumValidation?: ChecksumSetting
+}> {
+  if (env.AWS_REQUEST_CHECKSUM_CALCULATION && env.AWS_RESPONSE_CHECKSUM_VALIDATION) return {}
+  const profile = await profileSettings(env)
+  const setting = (key: string): ChecksumSetting | undefined => {
+    const value = profile[key]
+    if (!value) return undefined
+    const upper = value.toUpperCase()
+    if (upper === 'WHEN_SUPPORTED' || upper === 'WHEN_REQUIRED') return upper
+    throw new ConfigError(
+      `profile '${resolveProfileName(env)}' sets ${key} = ${value}: use when_supported (the default) or when_required`,
+      { key, profile: resolveProfileName(env) },
+    )
   }
-  return 'us-east-1'
+  const request = env.AWS_REQUEST_CHECKSUM_CALCULATION ? undefined : setting('request_checksum_calculation')
+  const response = env.AWS_RESPONSE_CHECKSUM_VALIDATION ? undefined : setting('response_checksum_validation')
+  return {
+    ...(request ? { requestChecksumCalculation: request } : {}),
+    ...(response ? { responseChecksumValidation: response } : {}),
+  }
 }
 
 /** What a command needs to talk to AWS. */

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import process from 'node:process'
-import type { CommandResult, HostDigests, Platform } from '../platform.ts'
+import type { CommandResult, HostDigests, IncrementalHash, Platform } from '../platform.ts'
 import { hostDigests } from './host-digests.ts'
 
 /** Run `commandLine` through the platform shell, as the AWS CLI runs `credential_process`. */
@@ -47,6 +47,31 @@ async function runCommand(
 
 let chosenDigests: HostDigests | undefined | null = null
 
+type Crc32 = (data: Uint8Array, previous?: number) => number
+
+/**
+ * Bun's `Bun.hash.crc32` (a global), else `zlib.crc32` (Node >= 20.15, Deno), loaded on first use
+ * through getBuiltinModule, as the digests are: most commands never checksum anything.
+ */
+function hostCrc32(): Crc32 | undefined {
+  const bun = (globalThis as { Bun?: { hash?: { crc32?: Crc32 } } }).Bun?.hash?.crc32
+  if (bun) return bun
+  if (typeof process.getBuiltinModule !== 'function') return undefined
+  const zlib = process.getBuiltinModule('node:zlib') as { crc32?: Crc32 }
+  return typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined
+}
+let chosenCrc32: Crc32 | undefined | null = null
+
+type BunHasher = new (algorithm: string) => { update(data: Uint8Array): void; digest(): Uint8Array }
+
+/** Bun's CryptoHasher, else node:crypto's createHash (loaded on first use). */
+function createHash(algorithm: 'sha1' | 'sha256'): IncrementalHash {
+  const Bun = (globalThis as { Bun?: { CryptoHasher?: BunHasher } }).Bun?.CryptoHasher
+  if (Bun) return new Bun(algorithm)
+  const hash = process.getBuiltinModule('node:crypto').createHash(algorithm)
+  return { update: (data) => void hash.update(data), digest: () => new Uint8Array(hash.digest()) }
+}
+
 /** The host platform for Node, Bun and Deno. */
 export const nodePlatform: Platform = {
   env: () => process.env,
@@ -62,4 +87,9 @@ export const nodePlatform: Platform = {
   // Bun's fetch skips Content-Encoding decoding on request (BunFetchRequestInit.decompress,
   // checked on Bun 1.4.5); undici (Node) and Deno's fetch have no such switch.
   fetchKeepsEncodedBodies: process.versions.bun !== undefined,
+  get crc32() {
+    if (chosenCrc32 === null) chosenCrc32 = hostCrc32()
+    return chosenCrc32
+  },
+  createHash,
 }

@@ -7,6 +7,13 @@ import { ConfigError } from '../errors.ts'
 import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
 import { md5, toBase64 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
+import { getPlatform } from '../platform.ts'
+
+/** CRC-32 through the host's native one where there is one (~100x the table's speed). */
+export function fastCrc32(data: Uint8Array, previous?: number): number {
+  const host = getPlatform().crc32
+  return host ? host(data, previous) : crc32(data, previous)
+}
 
 /** The flexible checksum algorithms this client computes (S3 `ChecksumAlgorithm`). */
 export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
@@ -30,7 +37,7 @@ export async function checksumHeader(
   const bytes = data as Uint8Array<ArrayBuffer>
   switch (algorithm.toUpperCase()) {
     case 'CRC32':
-      return [name, toBase64(uint32Bytes(crc32(data)))]
+      return [name, toBase64(uint32Bytes(fastCrc32(data)))]
     case 'CRC32C':
       return [name, toBase64(uint32Bytes(crc32c(data)))]
     case 'SHA1':

@@ -13,6 +13,8 @@ import { silentLogger } from '../logger.ts'
 import { getPlatform } from '../platform.ts'
 import type { Clock, CredentialsInput, FetchLike, Logger } from '../types.ts'
 import { s3Target } from './addressing.ts'
+import { checksumSetting } from './checksum-settings.ts'
+import type { ChecksumSetting } from './checksum-settings.ts'
 import type { S3Target } from './addressing.ts'
 
 /** Options of {@link createS3Client}. */
@@ -37,6 +39,18 @@ export interface S3ClientOptions {
   readonly maxAttempts?: number
   /** Per-attempt timeout in ms; default the request layer's. */
   readonly timeoutMs?: number
+  /**
+   * `WHEN_SUPPORTED` (default, as the AWS SDKs): every PutObject with an in-memory body that names
+   * no `ChecksumAlgorithm` sends a CRC32 that S3 checks. `WHEN_REQUIRED`: only when it names one.
+   * Default from `AWS_REQUEST_CHECKSUM_CALCULATION`.
+   */
+  readonly requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED'
+  /**
+   * `WHEN_SUPPORTED` (default, as the AWS SDKs): every GetObject asks for the object's stored
+   * checksum and verifies the body against it. `WHEN_REQUIRED`: only with `ChecksumMode:
+   * 'ENABLED'`. Default from `AWS_RESPONSE_CHECKSUM_VALIDATION`.
+   */
+  readonly responseChecksumValidation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED'
 }
 
 /** The shared state of one S3 client, handed to each operation. */
@@ -48,6 +62,8 @@ export interface S3Context {
   readonly clock: Clock
   readonly logger: Logger
   readonly maxAttempts: number
+  readonly requestChecksumCalculation: ChecksumSetting
+  readonly responseChecksumValidation: ChecksumSetting
   /**
    * Whether this client's fetch returns object bodies as stored (not decoded by their
    * Content-Encoding) when asked with `decompress: false`: true for the host's own fetch on a
@@ -82,6 +98,18 @@ export function createS3Context(options: S3ClientOptions): S3Context {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     env,
   })
+  const requestChecksumCalculation = checksumSetting(
+    options.requestChecksumCalculation,
+    'requestChecksumCalculation',
+    env,
+    'AWS_REQUEST_CHECKSUM_CALCULATION',
+  )
+  const responseChecksumValidation = checksumSetting(
+    options.responseChecksumValidation,
+    'responseChecksumValidation',
+    env,
+    'AWS_RESPONSE_CHECKSUM_VALIDATION',
+  )
   // Anything but the regional AWS endpoint is custom (an emulator, MinIO, a proxy), where
   // bucket host names would not resolve: path style, as the brief of issue 4 asks.
   const pathStyle = forcePathStyle || endpoint !== resolveEndpoint('s3', region, { env: {} })
@@ -117,6 +145,8 @@ export function createS3Context(options: S3ClientOptions): S3Context {
     clock,
     logger: options.logger ?? silentLogger,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestChecksumCalculation,
+    responseChecksumValidation,
     // Read per call: an application may install its platform after creating the client.
     get keepsEncodedBodies() {
       return hostFetch && getPlatform().fetchKeepsEncodedBodies === true

@@ -102,6 +102,12 @@ export function readObjectHeaders(headers: Headers): S3ObjectHeaders {
     PartsCount: numberHeader(headers, 'x-amz-mp-parts-count'),
     TagCount: numberHeader(headers, 'x-amz-tagging-count'),
     DeleteMarker: deleteMarker === null ? undefined : deleteMarker === 'true',
+    ChecksumCRC32: text(headers, 'x-amz-checksum-crc32'),
+    ChecksumCRC32C: text(headers, 'x-amz-checksum-crc32c'),
+    ChecksumCRC64NVME: text(headers, 'x-amz-checksum-crc64nvme'),
+    ChecksumSHA1: text(headers, 'x-amz-checksum-sha1'),
+    ChecksumSHA256: text(headers, 'x-amz-checksum-sha256'),
+    ChecksumType: text(headers, 'x-amz-checksum-type'),
   })
 }
 

@@ -48,18 +48,23 @@ export async function putObject(
     'content-length': String(length),
   }
   if (input.ContentMD5) headers['content-md5'] = input.ContentMD5
-  if (input.ChecksumAlgorithm) {
-    if (prepared.kind !== 'bytes') {
-      throw new ConfigError(
-        'S3.PutObject: ChecksumAlgorithm needs the whole body up front; pass bytes, a string or a Blob, or drop ChecksumAlgorithm',
-        { key: 'ChecksumAlgorithm' },
-      )
-    }
-    // Checksums (CRC tables, SHA-1) load on demand: most uploads go without them.
+  if (input.ChecksumAlgorithm && prepared.kind !== 'bytes') {
+    throw new ConfigError(
+      'S3.PutObject: ChecksumAlgorithm needs the whole body up front; pass bytes, a string or a Blob, or drop ChecksumAlgorithm',
+      { key: 'ChecksumAlgorithm' },
+    )
+  }
+  // As the AWS SDKs: a CRC32 unless the caller names an algorithm or asks for none. A stream goes
+  // without one (the SDKs send theirs as an aws-chunked trailer, which this client does not).
+  const algorithm =
+    input.ChecksumAlgorithm ??
+    (context.requestChecksumCalculation === 'WHEN_SUPPORTED' && prepared.kind === 'bytes' ? 'CRC32' : undefined)
+  if (algorithm && prepared.kind === 'bytes') {
+    // Checksums (CRC tables, SHA-1) load on first use, out of the bundle's start-up part.
     const { checksumHeader } = await import('./checksums.ts')
-    const [name, value] = await checksumHeader(input.ChecksumAlgorithm, prepared.bytes)
+    const [name, value] = await checksumHeader(algorithm, prepared.bytes)
     headers[name] = value
-    headers['x-amz-sdk-checksum-algorithm'] = input.ChecksumAlgorithm
+    headers['x-amz-sdk-checksum-algorithm'] = algorithm
   }
   const response = await context.send(context.target(input.Bucket, input.Key), {
     operation: 'PutObject',
@@ -84,9 +89,12 @@ export async function sendRead(
   input: GetObjectInput,
   fetchInit?: Readonly<Record<string, unknown>>,
 ): Promise<Response> {
+  // As the AWS SDKs: ask for the stored checksum unless asked not to (responseChecksumValidation).
+  const checksumMode =
+    input.ChecksumMode === 'ENABLED' || context.responseChecksumValidation === 'WHEN_SUPPORTED'
   const response = await context.send(
     context.target(input.Bucket, input.Key),
-    { ...readCall(operation, method, input), ...(fetchInit ? { fetchInit } : {}) },
+    { ...readCall(operation, method, input, checksumMode), ...(fetchInit ? { fetchInit } : {}) },
   )
   if (response.status === 304) {
     await response.arrayBuffer()
@@ -102,8 +110,9 @@ export async function sendRead(
   return response
 }
 
-function readCall(operation: string, method: string, input: GetObjectInput): AwsCall {
+function readCall(operation: string, method: string, input: GetObjectInput, checksumMode: boolean): AwsCall {
   const headers: Record<string, string> = {}
+  if (checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED'
   if (input.Range) headers.range = input.Range
   if (input.IfMatch) headers['if-match'] = input.IfMatch
   if (input.IfNoneMatch) headers['if-none-match'] = input.IfNoneMatch
@@ -154,12 +163,29 @@ export function objectOutput(response: Response, contentEncoding?: string): GetO
 
 /**
  * Download an object (or a `Range` of it); read `Body` once with bytes(), text() or stream().
- * `Body` is the stored bytes and `ContentEncoding` the stored label, as with the AWS SDK.
+ * `Body` is the stored bytes and `ContentEncoding` the stored label, as with the AWS SDK. A body
+ * that does not match the object's stored checksum fails with code `ChecksumMismatch` (from
+ * bytes()/text(), or as the stream's error after its last chunk).
  */
 export async function getObject(
   context: S3Context,
   input: GetObjectInput,
 ): Promise<GetObjectOutput> {
+  const output = await storedBytes(context, input)
+  // The body is checked against the checksum S3 stored with the object, as the AWS SDKs do; a
+  // Range is a part of the object, which S3 sends no checksum for.
+  if (input.Range || (input.ChecksumMode !== 'ENABLED' && context.responseChecksumValidation !== 'WHEN_SUPPORTED')) {
+    return output
+  }
+  if (!hasChecksum(output)) return output
+  return (await import('./response-checksum.ts')).verifiedOutput(context, input, output)
+}
+
+const hasChecksum = (output: GetObjectOutput): boolean =>
+  Boolean(output.ChecksumCRC32 || output.ChecksumCRC32C || output.ChecksumSHA1 || output.ChecksumSHA256)
+
+/** The GetObject answer with its body as stored (see getObject). */
+async function storedBytes(context: S3Context, input: GetObjectInput): Promise<GetObjectOutput> {
   // S3 returns the stored bytes and Content-Encoding is only their label, but fetch decodes a
   // body by that header (the Fetch standard's "handle content codings"): a gzip object would come
   // back inflated, and a Range of it as a decoding error. Bun's fetch has a switch for that, sent

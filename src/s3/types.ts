@@ -81,6 +81,11 @@ export interface S3ReadInput extends S3CallOptions {
   IfModifiedSince?: Date
   IfUnmodifiedSince?: Date
   PartNumber?: number
+  /**
+   * `ENABLED`: ask for the object's stored checksum (and, for GetObject, verify the body against
+   * it). The default `responseChecksumValidation` (WHEN_SUPPORTED) does this for every call.
+   */
+  ChecksumMode?: 'ENABLED'
 }
 
 /** What GetObject and HeadObject say about an object. */
@@ -102,6 +107,14 @@ export interface S3ObjectHeaders {
   PartsCount?: number
   TagCount?: number
   DeleteMarker?: boolean
+  /** The checksum stored with the object (sent when the call asked: `ChecksumMode`). */
+  ChecksumCRC32?: string
+  ChecksumCRC32C?: string
+  ChecksumCRC64NVME?: string
+  ChecksumSHA1?: string
+  ChecksumSHA256?: string
+  /** `FULL_OBJECT` or `COMPOSITE` (a multipart object's checksum of its parts' checksums). */
+  ChecksumType?: string
 }
 
 /**

@@ -1,9 +1,11 @@
 /** `stsrefresh s3 ls|cp|rm`, spawned against the emulator. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { copy } from '../../src/cli/commands/s3-cp.ts'
 import { createS3Client, type S3Client } from '../../src/s3/index.ts'
+import type { FetchLike } from '../../src/types.ts'
 import {
   type CliWorld,
   expectNoSecretInStderr,
@@ -273,4 +275,71 @@ describe('rm', () => {
 
 test('no secret the emulator issued appears in any stderr captured in this file', () => {
   expectNoSecretInStderr()
+})
+
+describe('integrity settings, as the AWS CLI reads them', () => {
+  const stored = async (key: string) =>
+    (await s3.headObject({ Bucket: 'cli-test', Key: key, ChecksumMode: 'ENABLED' })).ChecksumCRC32
+  const file = (): string => {
+    const path = join(work, 'small.txt')
+    writeFileSync(path, 'checked on the way in\n')
+    return path
+  }
+
+  test("cp sends a CRC32 by default; the profile's request_checksum_calculation = when_required sends none", async () => {
+    const up = await runCli(['s3', 'cp', file(), 's3://cli-test/integrity/default.txt'], { env: world.env() })
+    expect(up.code).toBe(0)
+    expect(await stored('integrity/default.txt')).toBe('FvO6jQ==')
+
+    const config = join(work, 'checksum-config')
+    writeFileSync(config, '[default]\nrequest_checksum_calculation = when_required\n')
+    const off = await runCli(['s3', 'cp', file(), 's3://cli-test/integrity/off.txt'], {
+      env: world.env({ AWS_CONFIG_FILE: config }),
+    })
+    expect(off.code).toBe(0)
+    expect(await stored('integrity/off.txt')).toBeUndefined()
+    // The environment variable beats the profile, as in the SDKs.
+    const on = await runCli(['s3', 'cp', file(), 's3://cli-test/integrity/env.txt'], {
+      env: world.env({ AWS_CONFIG_FILE: config, AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_SUPPORTED' }),
+    })
+    expect(on.code).toBe(0)
+    expect(await stored('integrity/env.txt')).toBe('FvO6jQ==')
+  })
+
+  test('a download whose bytes do not match the stored checksum fails and leaves no file', async () => {
+    await s3.putObject({ Bucket: 'cli-test', Key: 'integrity/damaged.txt', Body: 'x'.repeat(10_000) })
+    // The bytes change on the way (one flipped), the length does not.
+    const damaging: FetchLike = async (input, init) => {
+      const response = await fetch(input, init)
+      if ((init?.method ?? 'GET') !== 'GET' || response.status !== 200) return response
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      bytes[5000] = 0x79
+      return new Response(bytes, { status: 200, headers: response.headers })
+    }
+    const client = createS3Client({
+      region: 'us-east-1',
+      endpoint: world.served.url,
+      credentials: world.emulator.baseCredentials,
+      fetch: damaging,
+    })
+    const dir = join(work, 'damaged')
+    mkdirSync(dir)
+    const failure = await copy(client, 's3://cli-test/integrity/damaged.txt', join(dir, 'out.txt'), { progress: false }).catch((e) => e)
+    expect(failure).toMatchObject({ code: 'ChecksumMismatch', resource: 's3://cli-test/integrity/damaged.txt' })
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  test('a bad value is a usage error that names the profile, the key and the values', async () => {
+    const config = join(work, 'bad-checksum-config')
+    writeFileSync(config, '[default]\nresponse_checksum_validation = sometimes\n')
+    const result = await runCli(['s3', 'cp', 's3://cli-test/integrity/default.txt', '-'], {
+      env: world.env({ AWS_CONFIG_FILE: config }),
+    })
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "stsrefresh: profile 'default' sets response_checksum_validation = sometimes: use when_supported (the default) or when_required\n",
+    })
+  })
 })

@@ -5,6 +5,7 @@
 import type { CAC } from 'cac'
 import { createS3Client } from '../../s3/index.ts'
 import { addCredentialOptions } from '../credential-options.ts'
+import { profileChecksumSettings } from '../credential-session.ts'
 import { err, out, UsageError } from '../output.ts'
 import { textOption, withServiceSession } from '../service-session.ts'
 import { copy } from './s3-cp.ts'
@@ -100,7 +101,8 @@ export function registerS3(cli: CAC): void {
       // Validate URLs before any credentials are fetched.
       if (a === 'ls' || a === 'rm') parseS3Url(args[0]!, `s3 ${a}`)
       await withServiceSession(raw, async ({ session, region, env, logger }) => {
-        const s3 = createS3Client({ region, env, credentials: session, logger })
+        const checksums = await profileChecksumSettings(env)
+        const s3 = createS3Client({ region, env, credentials: session, logger, ...checksums })
         if (a === 'ls') {
           await listObjects(s3, parseS3Url(args[0]!, 's3 ls'), {
             recursive: raw.recursive === true,
