@@ -118,13 +118,21 @@ export function isProcessCredentials(stdout: string): boolean {
 }
 
 /**
- * The environment of a peer process: this one's minus every AWS_* variable, with a fresh HOME
- * (so no ~/.aws of this machine leaks in), no instance-metadata lookups, plus `extra`.
+ * Variables never passed to a peer: they would point a tool at this machine's caches instead of
+ * the fresh HOME's (stsrefresh's cache lives under $XDG_CACHE_HOME or $STSREFRESH_CACHE_DIR).
+ */
+const NOT_INHERITED = new Set(['XDG_CACHE_HOME', 'STSREFRESH_CACHE_DIR'])
+
+/**
+ * The environment of a peer process: this one's minus every AWS_* variable (a stray
+ * AWS_MAX_ATTEMPTS or AWS_REQUEST_CHECKSUM_CALCULATION would change what the SDK does) and the
+ * cache locations, with a fresh HOME (so no ~/.aws or ~/.cache of this machine leaks in), no
+ * instance-metadata lookups, plus `extra`.
  */
 export function isolatedEnv(home: string, extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('AWS_')) env[key] = value
+    if (value !== undefined && !key.startsWith('AWS_') && !NOT_INHERITED.has(key)) env[key] = value
   }
   return {
     ...env,

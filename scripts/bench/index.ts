@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --only name[,name]] [-- --pattern-seconds N] [-- --out file]`:
  * stsrefresh measured side by side with the tools users would pick instead (issue 6). Writes
  * the results as JSON (default scripts/bench/results.json; with --only, the sections that ran
- * replace theirs in an existing file) and prints Markdown tables (see README.md).
+ * replace theirs in an existing file; every section records the run that produced it: date,
+ * command, commit, dirty, versions, machine) and prints Markdown tables (see README.md).
  * Everything runs against the emulator on 127.0.0.1; nothing leaves the machine.
  */
 import { compileCli } from '../compile-binary.ts'
@@ -85,10 +86,38 @@ async function packageVersion(name: string): Promise<string> {
   }
 }
 
-async function environment(): Promise<Record<string, unknown>> {
+/** `git` with the repository as cwd; undefined when git itself fails (not installed, not a repo). */
+function git(args: readonly string[]): string | undefined {
+  const done = spawnSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' })
+  return done.status === 0 && typeof done.stdout === 'string' ? done.stdout.trim() : undefined
+}
+
+/** The machine: the same for every section a results file holds (one machine per file). */
+function machine(cpu: string): Record<string, unknown> {
+  return { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release() }
+}
+
+/** What one invocation ran on: stored with every section it wrote, so merged files stay true. */
+interface RunInfo {
+  readonly date: string
+  readonly command: string
+  readonly quick: boolean
+  readonly commit: string
+  /** Uncommitted changes under src/ or scripts/; 'unknown' when git could not tell. */
+  readonly dirty: boolean | 'unknown'
+  readonly versions: Record<string, string>
+  readonly machine: Record<string, unknown>
+}
+
+async function runInfo(args: Args): Promise<RunInfo> {
   const cpu = /model name\s*:\s*(.+)/.exec(await Bun.file('/proc/cpuinfo').text())?.[1] ?? 'unknown'
+  const status = git(['status', '--porcelain', '--', 'src', 'scripts'])
   return {
-    machine: { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release() },
+    date: new Date().toISOString(),
+    command: `bun scripts/bench/index.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    quick: args.quick,
+    commit: git(['rev-parse', '--short=12', 'HEAD']) ?? 'unknown',
+    dirty: status === undefined ? 'unknown' : status !== '',
     versions: {
       bun: Bun.version,
       node: version(['node', '--version']),
@@ -102,8 +131,7 @@ async function environment(): Promise<Record<string, unknown>> {
       '@aws-sdk/client-sts': await packageVersion('@aws-sdk/client-sts'),
       '@aws-sdk/credential-providers': await packageVersion('@aws-sdk/credential-providers'),
     },
-    commit: version(['git', '-C', ROOT, 'rev-parse', '--short=12', 'HEAD']),
-    dirty: version(['git', '-C', ROOT, 'status', '--porcelain', '--', 'src']) !== '',
+    machine: machine(cpu),
   }
 }
 
@@ -149,10 +177,46 @@ function createContext(args: Args, tmp: string, notes: string[]): BenchContext {
   }
 }
 
+interface Section {
+  readonly name: string
+  readonly items: readonly number[]
+  readonly title: string
+  readonly seconds: number
+  readonly notes: string[]
+  readonly rows: Row[]
+  /** The invocation that produced this section (absent in files written before format 2). */
+  readonly run?: RunInfo
+}
+
+/**
+ * The results file (format 2). Each section carries its own `run` (date, command, commit, dirty,
+ * versions): `--only` replaces sections of an existing file, so one file can hold sections of
+ * several invocations, and nothing at the top level speaks for all of them.
+ */
+interface Report {
+  readonly format: 2
+  /** When this file was last written. */
+  readonly written: string
+  readonly results: Section[]
+}
+
+/** Format 1 (before per-section runs): one date/commit/dirty/versions for the whole file. */
+interface ReportV1 {
+  readonly date: string
+  readonly command: string
+  readonly quick: boolean
+  readonly totalSeconds?: number
+  readonly machine: Record<string, unknown>
+  readonly versions: Record<string, string>
+  readonly commit: string
+  readonly dirty: boolean
+  readonly results: Section[]
+}
+
 const args = parseArgs(process.argv.slice(2))
 const tmp = await mkdtemp(join(tmpdir(), 'stsrefresh-bench-'))
-const started = performance.now()
-const results: { name: string; items: readonly number[]; title: string; seconds: number; notes: string[]; rows: Row[] }[] = []
+const info = await runInfo(args)
+const results: Section[] = []
 try {
   for (const bench of BENCHMARKS) {
     if (args.only.length && !args.only.includes(bench.name)) continue
@@ -170,33 +234,36 @@ try {
     }
     const seconds = (performance.now() - t0) / 1000
     context.log(`${bench.name}: done in ${seconds.toFixed(1)} s`)
-    results.push({ name: bench.name, items: bench.items, title: bench.title, seconds, notes, rows })
-    console.log(renderTable([{ title: bench.title, notes, rows }]))
+    const section: Section = { name: bench.name, items: bench.items, title: bench.title, seconds, notes, rows, run: info }
+    results.push(section)
+    console.log(renderTable([section]))
   }
 } finally {
   if (!args.keepTmp) await rm(tmp, { recursive: true, force: true })
   else console.error(`bench: kept ${tmp}`)
 }
-const report = {
-  date: new Date().toISOString(),
-  command: `bun scripts/bench/index.ts ${process.argv.slice(2).join(' ')}`.trim(),
-  quick: args.quick,
-  totalSeconds: (performance.now() - started) / 1000,
-  ...(await environment()),
-  results,
-}
-// `--only` refreshes those sections of an existing results file and keeps the others.
+const ranSeconds = results.reduce((t, r) => t + r.seconds, 0)
+const report: Report = { format: 2, written: new Date().toISOString(), results: [...results] }
+// `--only` refreshes those sections of an existing results file and keeps the others, each with
+// the run that produced it (a format-1 file's sections get its top-level run).
 if (args.only.length) {
+  let previous: Report | ReportV1 | undefined
   try {
-    const previous = (await Bun.file(args.out).json()) as typeof report
-    const ran = new Set(results.map((r) => r.name))
-    const merged = previous.results.map((r) => (ran.has(r.name) ? results.find((n) => n.name === r.name)! : r))
-    for (const r of results) if (!previous.results.some((p) => p.name === r.name)) merged.push(r)
-    report.results = merged
-    report.command = `${previous.command}; then ${report.command}`
+    previous = (await Bun.file(args.out).json()) as Report | ReportV1
   } catch {
-    // No previous file (or not ours): write this run alone.
+    // No previous file (or not JSON): write this run alone.
+  }
+  if (previous && Array.isArray(previous.results)) {
+    const old = previous
+    const legacy: RunInfo | undefined = 'format' in old
+      ? undefined
+      : { date: old.date, command: old.command, quick: old.quick, commit: old.commit, dirty: old.dirty, versions: old.versions, machine: old.machine }
+    const kept = old.results.map((r) => (r.run || !legacy ? r : { ...r, run: legacy }))
+    const ran = new Set(results.map((r) => r.name))
+    const merged = kept.map((r) => (ran.has(r.name) ? results.find((n) => n.name === r.name)! : r))
+    for (const r of results) if (!kept.some((p) => p.name === r.name)) merged.push(r)
+    report.results.splice(0, report.results.length, ...merged)
   }
 }
 await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`)
-console.error(`bench: wrote ${args.out} (${report.totalSeconds.toFixed(0)} s in all)`)
+console.error(`bench: wrote ${args.out} (${ranSeconds.toFixed(0)} s of benchmarks in this run)`)

@@ -6,8 +6,11 @@
  *   cache) vs `aws configure export-credentials --format process` (Debian's aws-cli 2.9.19,
  *   whose ~/.aws/cli/cache is warm) vs the Bun-compiled SDK v3 program (no cache exists there:
  *   it calls STS every time) vs an empty Bun-compiled program (the floor);
- * - AssumeRole from a cold process (uncached): `--no-cache`, the aws-cli cache emptied before
- *   each run, the SDK program, boto3 (Debian's python3-boto3), and the floor.
+ * - AssumeRole from a cold process (uncached): a real cache miss for stsrefresh (its cache
+ *   directory emptied before each run, outside the timing, so it reads, misses, locks, calls
+ *   STS and writes its entry), `--no-cache` as a separate row (none of that cache work), the
+ *   aws-cli cache emptied before each run (it misses and writes too), the SDK program, boto3
+ *   (Debian's python3-boto3), and the floor.
  *
  * aws-cli 2.9.19 predates `AWS_ENDPOINT_URL` (2.13), and a profile's AssumeRole ignores
  * `--endpoint-url`; so its STS endpoint is pointed at the emulator the way botocore allows for
@@ -15,7 +18,7 @@
  * resolves every STS request to the emulator's URL.
  */
 import { existsSync } from 'node:fs'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BenchContext, Benchmark, Row } from './common.ts'
 import { isolatedEnv, isProcessCredentials, REGION, ROLE_ARN, run, scratch } from './common.ts'
@@ -166,9 +169,21 @@ export const processBench: Benchmark = {
       }, vsSdk(cachedResult, 'sdk-v3 (compiled)')))
       if (pending) rows.push({ item: 1, case: 'credential-process, cached credentials', subject: 'stsrefresh', metric: METRIC, status: 'pending', note: pending })
 
-      // Items 1 and 2: a cold process that has to call AssumeRole.
+      // Items 1 and 2: a cold process that has to call AssumeRole. stsrefresh misses for real:
+      // its cache directory (under the fresh HOME; isolatedEnv passes no XDG_CACHE_HOME or
+      // STSREFRESH_CACHE_DIR) is emptied before each run, outside the timing.
       const cold: Record<string, Variant> = {}
-      if (stsrefresh && !pending) cold.stsrefresh = timed([stsrefresh, ...ourArgs, '--no-cache'], ourEnv)
+      const ourCache = join(ourHome, '.cache/stsrefresh')
+      if (stsrefresh && !pending) {
+        if (!existsSync(ourCache) || (await readdir(ourCache)).length === 0) {
+          throw new Error(`stsrefresh wrote no cache entry under ${ourCache}: the cache-miss row would not empty its cache`)
+        }
+        const emptyCache = async (): Promise<void> => {
+          for (const name of await readdir(ourCache)) await rm(join(ourCache, name), { recursive: true, force: true })
+        }
+        cold.stsrefresh = timed([stsrefresh, ...ourArgs], ourEnv, emptyCache)
+        cold['stsrefresh --no-cache'] = timed([stsrefresh, ...ourArgs, '--no-cache'], ourEnv)
+      }
       if (hasAws) cold['aws-cli export-credentials'] = timed(awsCmd, awsEnv, () => rm(awsCache, { recursive: true, force: true }))
       cold['sdk-v3 (compiled)'] = sdkVariant
       if (hasBoto) cold.boto3 = timed([PYTHON, join(import.meta.dir, 'peers/boto3_assume_role.py'), served.url, ROLE_ARN], isolatedEnv(await scratch(context, 'boto-home'), base))
@@ -176,14 +191,16 @@ export const processBench: Benchmark = {
       context.log('process: cold AssumeRole')
       const coldResult = await alternate(cold, plan)
       rows.push(...rowsOf(2, 'AssumeRole from a cold process (uncached credential-process)', coldResult, {
-        'aws-cli export-credentials': 'cache emptied before each run',
-        stsrefresh: '--no-cache',
+        'aws-cli export-credentials': 'cache emptied before each run (miss + write)',
+        stsrefresh: 'cache directory emptied before each run (read, miss, lock, STS, write)',
+        'stsrefresh --no-cache': 'skips the cache read, lock and write',
       }, vsSdk(coldResult, 'sdk-v3 (compiled)')))
       if (pending) rows.push({ item: 2, case: 'AssumeRole from a cold process (uncached credential-process)', subject: 'stsrefresh', metric: METRIC, status: 'pending', note: pending })
     } finally {
       await served.close()
     }
     context.note('Each round runs every subject once (order rotating); ratios to the floor and to the SDK are taken within the round. The emulator answers from this process on 127.0.0.1.')
+    context.note('Cold: `stsrefresh` is a real cache miss (its cache directory emptied before each run, outside the timing; it reads, misses, takes the lock, calls STS and writes the entry), as aws-cli misses and writes; `stsrefresh --no-cache` skips all cache work and is shown apart.')
     context.note('aws-cli 2.9.19 has `configure export-credentials`; its STS endpoint is redirected with an AWS_DATA_PATH endpoint rule set (it predates AWS_ENDPOINT_URL).')
     return rows
   },

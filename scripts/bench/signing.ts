@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { Benchmark, BenchContext, Row } from './common.ts'
-import { missing, pendingRows, runOk } from './common.ts'
+import { isolatedEnv, missing, pendingRows, runOk, scratch } from './common.ts'
 import { summarize } from './stats.ts'
 
 const METRIC = 'signatures/s (higher is better)'
@@ -19,7 +19,9 @@ async function runtime(
   const ms = context.quick ? 300 : 1000
   const rounds = context.quick ? 3 : 7
   const worker = join(import.meta.dir, 'peers/sign-worker.mjs')
-  const done = await runOk([command, worker, bundle, String(ms), String(rounds)])
+  // No AWS_* of this process in the worker, a fresh HOME.
+  const env = isolatedEnv(await scratch(context, 'signing-home'), {})
+  const done = await runOk([command, worker, bundle, String(ms), String(rounds)], { env })
   const result = JSON.parse(done.stdout) as Record<string, { stsrefresh: number[]; smithy: number[] }>
   const rows: Row[] = []
   for (const [name, samples] of Object.entries(result)) {
@@ -39,7 +41,7 @@ export const signing: Benchmark = {
     const why = (await missing('src/aws/sign.ts', ['signRequest'])) ?? (await missing('src/aws/hex.ts', ['sha256Hex']))
     if (why) return pendingRows(5, ['s3-get', 'dynamodb-put'], ['stsrefresh', 'sdk-v3'], METRIC, why)
     const bundle = await context.libBundle()
-    context.note('Each sample signs back to back for a fixed time; stsrefresh and smithy alternate within one process per runtime; ratio = stsrefresh / smithy, pair by pair.')
+    context.note('Each sample signs back to back for a fixed time; stsrefresh and smithy alternate within one process per runtime; ratio = stsrefresh / smithy, pair by pair. Workers run with an isolated environment (no AWS_* of the parent, fresh HOME).')
     return [
       ...(await runtime(context, 'Bun', process.execPath, bundle)),
       ...(await runtime(context, 'Node', 'node', bundle)),

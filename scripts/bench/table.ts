@@ -33,9 +33,22 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 
-/** One table per section, with its notes underneath. */
+/** What a format-2 results file records per section (older files have none). */
+export interface SectionRun {
+  readonly date: string
+  readonly commit: string
+  readonly dirty: boolean | 'unknown'
+  readonly quick: boolean
+}
+
+function runLine(run: SectionRun): string {
+  const dirty = run.dirty === 'unknown' ? 'dirty: unknown' : run.dirty ? 'uncommitted changes' : 'clean'
+  return `Run: ${run.date.slice(0, 16).replace('T', ' ')} UTC, commit ${run.commit} (${dirty})${run.quick ? ', --quick' : ''}.`
+}
+
+/** One table per section, with its notes underneath (and the run that made it, if recorded). */
 export function renderTable(
-  sections: readonly { title: string; notes: readonly string[]; rows: readonly Row[] }[],
+  sections: readonly { title: string; notes: readonly string[]; rows: readonly Row[]; run?: SectionRun | undefined }[],
 ): string {
   const out: string[] = []
   for (const section of sections) {
@@ -46,7 +59,8 @@ export function renderTable(
       const value = row.status === 'ok' ? formatValue(row.value) : `**${row.status}**`
       out.push(`| ${row.item} | ${cell(row.case)} | ${cell(row.subject)} | ${cell(row.metric)} | ${value} | ${cell(ratio(row))} | ${cell(row.note ?? '')} |`)
     }
-    if (section.notes.length) out.push('', ...section.notes.map((n) => `- ${n}`))
+    const notes = section.run ? [...section.notes, runLine(section.run)] : section.notes
+    if (notes.length) out.push('', ...notes.map((n) => `- ${n}`))
     out.push('')
   }
   return out.join('\n')
@@ -54,8 +68,9 @@ export function renderTable(
 
 if (import.meta.main) {
   const file = process.argv[2] ?? `${import.meta.dir}/results.json`
+  // Format 1 (one run for the whole file) and format 2 (a `run` per section) both render.
   const report = (await Bun.file(file).json()) as {
-    results: { title: string; notes: string[]; rows: Row[] }[]
+    results: { title: string; notes: string[]; rows: Row[]; run?: SectionRun }[]
   }
   console.log(renderTable(report.results))
 }

@@ -2,12 +2,14 @@
  * Item 4: client throughput against the emulator served by this process on 127.0.0.1 (the
  * clients run in a child, so client and server each get a core). S3 PutObject+GetObject of 1 KB
  * and 1 MB, DynamoDB PutItem+GetItem, sequential and 32 at a time; stsrefresh vs the AWS SDK v3
- * clients vs unsigned fetch (the ceiling), under Bun and under Node (peers/client-worker.mjs,
- * with stsrefresh bundled as for dist/).
+ * clients vs the ceiling (the same requests, signed once up front and replayed), under Bun and
+ * under Node (peers/client-worker.mjs, with stsrefresh bundled as for dist/). S3 is shown twice:
+ * each client with its default checksum settings, and both with checksums off ('WHEN_REQUIRED').
+ * A probe first records, through a proxy, which checksum headers each S3 variant sends.
  */
 import { join } from 'node:path'
 import type { BenchContext, Benchmark, Row } from './common.ts'
-import { missing, pendingRows, REGION, ROLE_ARN, runOk } from './common.ts'
+import { isolatedEnv, missing, pendingRows, REGION, ROLE_ARN, runOk, scratch } from './common.ts'
 import { summarize } from './stats.ts'
 
 const KINDS = [
@@ -17,24 +19,40 @@ const KINDS = [
 ] as const
 const CONCURRENCY = [1, 32] as const
 const METRIC = 'put+get pairs/s (higher is better)'
+const DEFAULTS = 'checksums: each client\'s default'
+const OFF = "checksums off on both ('WHEN_REQUIRED')"
+const CEILING = 'ceiling (signed once, replayed)'
+
+type Samples = Record<'stsrefresh' | 'sdk' | 'stsrefreshOff' | 'sdkOff' | 'fetch', number[] | undefined>
+
+/** What one variant's PUT and GET carried, seen by the probe proxy. */
+function describe(seen: Map<string, Set<string>>, prefix: string): string {
+  const put = seen.get(`PUT ${prefix}`) ?? new Set()
+  const get = seen.get(`GET ${prefix}`) ?? new Set()
+  const crc = [...put].filter((h) => h.startsWith('x-amz-checksum-')).map((h) => h.slice(15).toUpperCase())
+  return `PUT ${crc.length ? `sends ${crc.join('+')}` : 'sends no checksum'}, GET ${get.has('x-amz-checksum-mode') ? 'asks for and validates the checksum' : 'asks for no checksum'}`
+}
 
 export const throughput: Benchmark = {
   name: 'throughput',
   items: [4],
-  title: 'Client throughput: stsrefresh vs AWS SDK v3 vs unsigned fetch, Bun and Node',
+  title: 'Client throughput: stsrefresh vs AWS SDK v3 vs the ceiling, Bun and Node',
   async run(context: BenchContext) {
     const cases = KINDS.flatMap(([, label]) => CONCURRENCY.map((c) => `${label}, ${c === 1 ? 'sequential' : `${c} at a time`}`))
     const why =
       (await missing('src/s3/index.ts', ['createS3Client'])) ??
       (await missing('src/dynamodb/index.ts', ['createDynamoDbClient'])) ??
       (await missing('src/credentials/assume-role.ts', ['fromAssumeRole']))
-    if (why) return pendingRows(4, cases, ['stsrefresh', 'sdk-v3', 'fetch'], METRIC, why)
+    if (why) return pendingRows(4, cases, ['stsrefresh', 'sdk-v3', 'ceiling'], METRIC, why)
     const { createEmulator, serveEmulator } = await import('../../src/emulator/index.ts')
     const { createS3Client } = await import('../../src/s3/index.ts')
     const { createDynamoDbClient } = await import('../../src/dynamodb/index.ts')
     const bundle = await context.libBundle()
     const emulator = createEmulator({ lifetimeSeconds: 3600 })
     const served = await serveEmulator(emulator, { port: 0 })
+    // The workers get no AWS_* variable of this process (a stray AWS_MAX_ATTEMPTS or
+    // AWS_REQUEST_CHECKSUM_CALCULATION would change the SDK's side) and a fresh HOME.
+    const env = isolatedEnv(await scratch(context, 'throughput-home'), {})
     const rows: Row[] = []
     try {
       const setup = { region: REGION, credentials: emulator.baseCredentials, endpoint: served.url }
@@ -48,38 +66,78 @@ export const throughput: Benchmark = {
       const ms = context.quick ? 500 : 2000
       const rounds = context.quick ? 3 : 5
       const worker = join(import.meta.dir, 'peers/client-worker.mjs')
+      const configOf = (endpoint: string, kind: string, concurrency: number, probe = false) => ({
+        endpoint,
+        accessKeyId: emulator.baseCredentials.accessKeyId,
+        secretAccessKey: emulator.baseCredentials.secretAccessKey,
+        roleArn: ROLE_ARN,
+        region: REGION,
+        kind,
+        concurrency,
+        ms,
+        rounds,
+        ...(probe ? { probe } : {}),
+      })
       for (const [runtimeLabel, command] of [['Bun', process.execPath], ['Node', 'node']] as const) {
+        // Probe: one put+get per variant through a proxy that records the checksum headers.
+        const seen = new Map<string, Set<string>>()
+        const proxy = Bun.serve({
+          port: 0,
+          hostname: '127.0.0.1',
+          fetch(request) {
+            const key = new URL(request.url).pathname.split('/')[2] ?? ''
+            const slot = `${request.method} ${key.replace(/-\d+$/, '')}`
+            const headers = seen.get(slot) ?? new Set<string>()
+            for (const [name] of request.headers) if (/^x-amz-(checksum|sdk-checksum)/.test(name)) headers.add(name)
+            seen.set(slot, headers)
+            return emulator.fetch(request)
+          },
+        })
+        try {
+          await runOk([command, worker, bundle, JSON.stringify(configOf(`http://127.0.0.1:${proxy.port}`, 's3-1k', 1, true))], { env })
+        } finally {
+          await proxy.stop(true)
+        }
+        const probe = {
+          stsrefresh: describe(seen, 'r'),
+          sdk: describe(seen, 's'),
+          stsrefreshOff: describe(seen, 'ro'),
+          sdkOff: describe(seen, 'so'),
+          fetch: describe(seen, 'f'),
+        }
+        context.note(`${runtimeLabel}, probed: stsrefresh by default: ${probe.stsrefresh}; sdk-v3 by default: ${probe.sdk}; with 'WHEN_REQUIRED': stsrefresh ${probe.stsrefreshOff}, sdk-v3 ${probe.sdkOff}; ceiling ${probe.fetch}.`)
         for (const [kind, label] of KINDS) {
           for (const concurrency of CONCURRENCY) {
-            const config = {
-              endpoint: served.url,
-              accessKeyId: emulator.baseCredentials.accessKeyId,
-              secretAccessKey: emulator.baseCredentials.secretAccessKey,
-              roleArn: ROLE_ARN,
-              region: REGION,
-              kind,
-              concurrency,
-              ms,
-              rounds,
+            const base = `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} at a time`}, ${runtimeLabel}`
+            context.log(`throughput: ${base}`)
+            const done = await runOk([command, worker, bundle, JSON.stringify(configOf(served.url, kind, concurrency))], { env })
+            const samples = JSON.parse(done.stdout) as Samples
+            const fetchSamples = samples.fetch!
+            const pair = (ours: number[], other: number[]) => summarize(ours.map((v, i) => v / other[i]!))
+            const block = (caseName: string, ours: number[], sdk: number[], ceilingNote: string, sdkNote?: string): void => {
+              rows.push({ item: 4, case: caseName, subject: 'stsrefresh', metric: METRIC, value: summarize(ours), ratio: { to: 'sdk-v3', value: pair(ours, sdk) }, status: 'ok', note: `${formatRatio(pair(ours, fetchSamples).median)} of the ceiling` })
+              rows.push({ item: 4, case: caseName, subject: 'sdk-v3', metric: METRIC, value: summarize(sdk), ratio: { to: 'ceiling', value: pair(sdk, fetchSamples) }, status: 'ok', ...(sdkNote ? { note: sdkNote } : {}) })
+              rows.push({ item: 4, case: caseName, subject: CEILING, metric: METRIC, value: summarize(fetchSamples), status: 'ok', note: ceilingNote })
             }
-            const caseName = `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} at a time`}, ${runtimeLabel}`
-            context.log(`throughput: ${caseName}`)
-            const done = await runOk([command, worker, bundle, JSON.stringify(config)])
-            const samples = JSON.parse(done.stdout) as Record<'stsrefresh' | 'sdk' | 'fetch', number[]>
-            const ratio = (other: number[]) => summarize(samples.stsrefresh.map((v, i) => v / other[i]!))
-            rows.push({ item: 4, case: caseName, subject: 'stsrefresh', metric: METRIC, value: summarize(samples.stsrefresh), ratio: { to: 'sdk-v3', value: ratio(samples.sdk) }, status: 'ok', note: `${formatRatio(ratio(samples.fetch).median)} of the unsigned-fetch ceiling` })
-            rows.push({ item: 4, case: caseName, subject: 'sdk-v3', metric: METRIC, value: summarize(samples.sdk), ratio: { to: 'fetch', value: summarize(samples.sdk.map((v, i) => v / samples.fetch[i]!)) }, status: 'ok' })
-            rows.push({ item: 4, case: caseName, subject: 'unsigned fetch (ceiling)', metric: METRIC, value: summarize(samples.fetch), status: 'ok' })
+            if (kind === 'ddb') {
+              block(base, samples.stsrefresh!, samples.sdk!, 'PutItem/GetItem signed once per sample, replayed; 200 and the item checked')
+            } else {
+              const ceilingNote = 'PUT/GET signed once per sample, replayed; PUT 200 and the full GET body checked; no checksum headers; the same samples in both S3 cases'
+              block(`${base}; ${DEFAULTS}`, samples.stsrefresh!, samples.sdk!, ceilingNote, `default: ${probe.sdk}; stsrefresh default: ${probe.stsrefresh}`)
+              block(`${base}; ${OFF}`, samples.stsrefreshOff!, samples.sdkOff!, ceilingNote)
+            }
           }
         }
       }
     } finally {
       await served.close()
     }
-    context.note('One child process per runtime and case; stsrefresh, sdk-v3 and fetch alternate round by round (order rotating), one warm-up round dropped; ratios pair by pair.')
+    context.note('One child process per runtime and case; the variants (S3: stsrefresh and sdk-v3 with default checksums, both again with checksums off, the ceiling; DynamoDB: stsrefresh, sdk-v3, the ceiling) alternate round by round (order rotating), one warm-up round dropped; ratios pair by pair within a round.')
+    context.note("S3 twice: each client with its default checksum settings (the SDK computes a CRC32 on PutObject and validates GetObject's, requestChecksumCalculation/responseChecksumValidation 'WHEN_SUPPORTED'; what stsrefresh's default does is probed above), and both with checksums off ('WHEN_REQUIRED' passed to both clients), equal work.")
     context.note('Credentials: stsrefresh uses refreshable(fromAssumeRole), the SDK fromTemporaryCredentials, both against the emulator\'s STS (3600 s lifetime, so no refresh during a run).')
-    context.note('The ceiling sends the same requests unsigned; the emulator rejects them before touching storage (no MD5/ETag, no item store), so it is the cost of the HTTP exchanges alone.')
+    context.note('The ceiling: before each sample (untimed) every request a worker sends is SigV4-signed once (header auth, the same assumed-role credentials, signed payload hash, no checksum headers); the loop replays them with fetch. The emulator verifies, stores and answers as for the clients (checked every call: PUT/PutItem 200, GET returns the full object, GetItem the item); only client-side signing and SDK work are missing.')
     context.note('Node runs stsrefresh as bundled by Bun.build (target node, minified), the way scripts/build.ts builds dist/.')
+    context.note('Workers run with an isolated environment (no AWS_* of the parent, fresh HOME).')
     return rows
   },
 }
