@@ -30,6 +30,10 @@ const KEYED_ENV = [
   'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_REGION',
   'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
   'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  // Whose GitHub Actions OIDC token `--github-oidc` would fetch: each job has its own request
+  // token, and a job must not be handed another job's session (a persistent self-hosted runner
+  // shares one cache). The token is only hashed into the key with the rest, never stored.
+  'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
 ] as const
 
 /**
@@ -43,11 +47,14 @@ const KEYED_ENV = [
 export function credentialProcessKey(flags: CredentialFlags, env: Record<string, string | undefined>): Promise<string> {
   const { verbose: _verbose, ...configuration } = flags
   const home = env.HOME ?? env.USERPROFILE
-  const files: (string | null)[] = [env.AWS_CONFIG_FILE || '~/.aws/config', env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials']
+  // The version of the web identity token file too: another token there (another job's, another
+  // identity) must not get the credentials the last one was exchanged for.
+  const tokenFile = flags.webIdentityTokenFile ?? env.AWS_WEB_IDENTITY_TOKEN_FILE ?? null
+  const files: (string | null)[] = [env.AWS_CONFIG_FILE || '~/.aws/config', env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', tokenFile]
   for (let i = 0; i < files.length; i++) {
     const path = files[i]!
     // An unresolvable `~` is the profile loader's to report; it keys nothing here.
-    files[i] = fileStamp(path.startsWith('~') ? (home === undefined ? null : home + path.slice(1)) : path)
+    if (path !== null) files[i] = fileStamp(path.startsWith('~') ? (home === undefined ? null : home + path.slice(1)) : path)
   }
   return cacheKey({ configuration, env: KEYED_ENV.map((name) => env[name] ?? null), files })
 }

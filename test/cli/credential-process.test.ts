@@ -128,6 +128,57 @@ test('an edited profile, or another AWS_ROLE_SESSION_NAME, is another cache entr
   removeDirs(home)
 })
 
+test("a GitHub OIDC session is cached per job: another job's request token, or none, never gets it", async () => {
+  const home = tempDir()
+  const oidc = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: world.served.env.ACTIONS_ID_TOKEN_REQUEST_URL!,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: world.served.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!,
+  }
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...base } = world.env({ HOME: home })
+  const job = (env: Record<string, string>) =>
+    runCli(['credential-process', '--github-oidc', '--role-arn', ROLE, '--role-session-name', 'job'], { env: { ...base, ...env } })
+  const calls = (): number => world.emulator.stats().stsCalls.AssumeRoleWithWebIdentity ?? 0
+  const before = calls()
+  const first = await job(oidc)
+  expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' })
+  expect(await job(oidc)).toEqual(first)
+  expect(calls()).toBe(before + 1)
+  // Another job (its own request token, which the token endpoint refuses here): asked, refused.
+  const other = await job({ ...oidc, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'another-jobs-token' })
+  expect(other.code).toBe(3)
+  expect(other.stdout).toBe('')
+  // A job without `id-token: write` has no variables at all: a usage error, not the cached session.
+  const none = await job({})
+  expect(none.code).toBe(2)
+  expect(none.stderr).toContain('ACTIONS_ID_TOKEN_REQUEST_URL')
+  expect(calls()).toBe(before + 1)
+  removeDirs(home)
+})
+
+test('another token in the web identity token file is another cache entry', async () => {
+  const home = tempDir()
+  const tokenFile = join(home, 'token')
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...base } = world.env({ HOME: home })
+  const exchange = async (): Promise<ProcessOutput> => {
+    const { code, stdout, stderr } = await runCli(
+      ['credential-process', '--web-identity-token-file', tokenFile, '--role-arn', ROLE, '--role-session-name', 'pod'],
+      { env: base },
+    )
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    return JSON.parse(stdout)
+  }
+  const calls = (): number => world.emulator.stats().stsCalls.AssumeRoleWithWebIdentity ?? 0
+  const before = calls()
+  writeFileSync(tokenFile, await world.emulator.oidc.mint({ subject: 'system:serviceaccount:a:first' }))
+  const first = await exchange()
+  expect(await exchange()).toEqual(first)
+  expect(calls()).toBe(before + 1)
+  writeFileSync(tokenFile, await world.emulator.oidc.mint({ subject: 'system:serviceaccount:b:second' }))
+  expect((await exchange()).AccessKeyId).not.toBe(first.AccessKeyId)
+  expect(calls()).toBe(before + 2)
+  removeDirs(home)
+})
+
 test('a profile whose credential_process comes back to itself through AWS_PROFILE stops at once, saying so', async () => {
   const home = tempDir()
   mkdirSync(join(home, '.aws'))
