@@ -120,6 +120,18 @@ describe('STS client (fake fetch)', () => {
     expect(out.Credentials.accessKeyId).toBe('ASIAEXAMPLE00001')
   })
 
+  test('IDPCommunicationError (STS could not reach the identity provider) is retried, as botocore does', async () => {
+    const xml = assumeRoleXml.replaceAll('AssumeRoleResult', 'AssumeRoleWithWebIdentityResult')
+    const unreachable = xmlError(400, 'IDPCommunicationError', 'Couldn\'t retrieve verification key from your identity provider')
+    const fake = fakeFetch(unreachable, unreachable, new Response(xml))
+    const clock = createManualClock(START)
+    const sts = createStsClient({ region: 'us-east-1', fetch: fake.fetch, clock, env: {} })
+    const pending = sts.assumeRoleWithWebIdentity({ RoleArn: ROLE, RoleSessionName: 'gh', WebIdentityToken: 'eyJ.a.b' })
+    for (let i = 0; i < 20 && fake.requests.length < 3; i++) await clock.advance(1000)
+    expect((await pending).Credentials.accessKeyId).toBe('ASIAEXAMPLE00001')
+    expect(fake.requests.map((r) => r.body)).toEqual(Array(3).fill(fake.requests[0]!.body))
+  })
+
   test('GetCallerIdentity', async () => {
     const { sts, fake } = client(
       new Response(

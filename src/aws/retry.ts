@@ -23,12 +23,19 @@ export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
   'TransactionInProgressException',
 ])
 
-/** Transient failures by code (SDK v3 TRANSIENT_ERROR_CODES) plus our `NetworkError`. */
+/**
+ * Transient failures by code (SDK v3 TRANSIENT_ERROR_CODES) plus our `NetworkError`, and STS's
+ * `IDPCommunicationError` (HTTP 400 from AssumeRoleWithWebIdentity when STS could not reach the
+ * identity provider): the STS API Reference calls it "often a transient error caused by network
+ * conditions" to retry a limited number of times, and botocore's _retry.json retries it for sts
+ * (`idp_unreachable_error`).
+ */
 export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
   'NetworkError',
+  'IDPCommunicationError',
 ])
 
 /** Transient HTTP statuses (SDK v3 TRANSIENT_ERROR_STATUS_CODES); 501 is not one of them. */

@@ -14,6 +14,7 @@ import type { StsClient } from '../sts.ts'
 import { validateRoleSource } from '../sts-validate.ts'
 import type { Clock, Credentials, FetchLike, Logger } from '../types.ts'
 import { markAssumedRole } from './assume-role.ts'
+import { TransientHttpError } from './http-source.ts'
 import { namedProvider } from './input.ts'
 import type { NamedCredentialProvider } from './input.ts'
 
@@ -204,6 +205,8 @@ export function fromGitHubOidc(options: GitHubOidcOptions): NamedCredentialProvi
 
   const fetchToken = async (signal: AbortSignal | undefined): Promise<string> => {
     let lastProblem = ''
+    // The last failure's HTTP status; undefined for a network error or timeout.
+    let lastStatus: number | undefined
     for (let attempt = 1; attempt <= OIDC_ATTEMPTS; attempt++) {
       if (attempt > 1) await sleep(200 * 2 ** (attempt - 2), signal, clock)
       const controller = new AbortController()
@@ -221,6 +224,7 @@ export function fromGitHubOidc(options: GitHubOidcOptions): NamedCredentialProvi
         const text = await response.text()
         if (!response.ok) {
           lastProblem = `HTTP ${response.status}`
+          lastStatus = response.status
           // 4xx other than throttling will not get better by asking again.
           if (response.status < 500 && response.status !== 429) break
           continue
@@ -245,15 +249,26 @@ export function fromGitHubOidc(options: GitHubOidcOptions): NamedCredentialProvi
         if (signal?.aborted) throw signal.reason
         if (error instanceof CredentialsError) throw error
         lastProblem = (error as Error).message ?? String(error)
+        lastStatus = undefined
       } finally {
         timer.cancel()
       }
     }
-    throw new CredentialsError(
-      `Could not get a GitHub OIDC token from ${url.origin} (${lastProblem}); ` +
-        "check the job's `permissions: id-token: write`",
-      { source: 'github-oidc' },
-    )
+    const where = `Could not get a GitHub OIDC token from ${url.origin}`
+    // An endpoint that did not answer, or answered 5xx or 429, may answer at the next refresh:
+    // transient, so the session retries with backoff (as for STS, IMDS and containers), and no
+    // hint about permissions, which are not what failed.
+    if (lastStatus === undefined || lastStatus >= 500 || lastStatus === 429) {
+      throw new CredentialsError(`${where} (${lastProblem}, after ${OIDC_ATTEMPTS} attempts)`, {
+        source: 'github-oidc',
+        cause: new TransientHttpError(lastProblem),
+      })
+    }
+    const hint =
+      lastStatus === 401 || lastStatus === 403
+        ? "the request token was refused: is the job's `permissions: id-token: write` set, and is ACTIONS_ID_TOKEN_REQUEST_TOKEN the job's own?"
+        : 'check ACTIONS_ID_TOKEN_REQUEST_URL'
+    throw new CredentialsError(`${where} (${lastProblem}); ${hint}`, { source: 'github-oidc' })
   }
 
   return namedProvider('github-oidc', async (request = {}) => {

@@ -8,6 +8,7 @@ import {
 } from '../../src/credentials/web-identity.ts'
 import { createEmulator } from '../../src/emulator/emulator.ts'
 import { AwsServiceError, ConfigError, CredentialsError } from '../../src/errors.ts'
+import { isTransientRefreshError } from '../../src/credentials/refresh-windows.ts'
 import { createStsClient } from '../../src/sts.ts'
 import type { Credentials, FetchLike } from '../../src/types.ts'
 import { rejection } from '../helpers/rejection.ts'
@@ -211,12 +212,14 @@ describe('fromGitHubOidc', () => {
     const error = await rejection(provider())
     expect(error).toBeInstanceOf(CredentialsError)
     expect(error.message).toBe(
-      "Could not get a GitHub OIDC token from http://actions.emulator.test (HTTP 403); check the job's `permissions: id-token: write`",
+      "Could not get a GitHub OIDC token from http://actions.emulator.test (HTTP 403); the request token was refused: is the job's `permissions: id-token: write` set, and is ACTIONS_ID_TOKEN_REQUEST_TOKEN the job's own?",
     )
     expect(calls).toBe(1)
+    // Permanent: a refreshing session does not retry it.
+    expect(isTransientRefreshError(error)).toBe(false)
   })
 
-  test('5xx from the token endpoint is retried; a body without a token is an error', async () => {
+  test('5xx from the token endpoint is retried, then transient for the session; a body without a token is an error', async () => {
     const { clock, deps } = setup()
     const env = {
       ACTIONS_ID_TOKEN_REQUEST_URL: 'http://actions.test/token?v=1',
@@ -232,15 +235,38 @@ describe('fromGitHubOidc', () => {
       await clock.settle()
       await clock.advance(1000)
     }
-    expect((await pending).message).toBe(
-      "Could not get a GitHub OIDC token from http://actions.test (HTTP 503); check the job's `permissions: id-token: write`",
-    )
+    const error = await pending
+    expect(error.message).toBe('Could not get a GitHub OIDC token from http://actions.test (HTTP 503, after 3 attempts)')
     expect(calls).toBe(3)
+    // The session retries it with backoff, as an STS 5xx, instead of giving up until expiry.
+    expect(isTransientRefreshError(error)).toBe(true)
     const noToken: FetchLike = async () => Response.json({ count: 1 })
     expect(
       (await rejection(fromGitHubOidc({ ...deps, fetch: noToken, env, roleArn: ROLE })())).message,
     ).toBe(
       'The GitHub OIDC token endpoint answered without a token (expected {"value": "<jwt>"})',
     )
+  })
+
+  test('an endpoint that does not answer is transient; a 404 is not, and names the variable to check', async () => {
+    const { clock, deps } = setup()
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://actions.test/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'secret' }
+    const refused: FetchLike = async () => {
+      throw new TypeError('fetch failed: ECONNREFUSED')
+    }
+    const pending = rejection(fromGitHubOidc({ ...deps, fetch: refused, env, roleArn: ROLE })())
+    for (let i = 0; i < 3; i++) {
+      await clock.settle()
+      await clock.advance(1000)
+    }
+    const down = await pending
+    expect(down.message).toBe(
+      'Could not get a GitHub OIDC token from http://actions.test (fetch failed: ECONNREFUSED, after 3 attempts)',
+    )
+    expect(isTransientRefreshError(down)).toBe(true)
+    const missing: FetchLike = async () => new Response('no', { status: 404 })
+    const notFound = await rejection(fromGitHubOidc({ ...deps, fetch: missing, env, roleArn: ROLE })())
+    expect(notFound.message).toBe('Could not get a GitHub OIDC token from http://actions.test (HTTP 404); check ACTIONS_ID_TOKEN_REQUEST_URL')
+    expect(isTransientRefreshError(notFound)).toBe(false)
   })
 })
