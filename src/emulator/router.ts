@@ -63,6 +63,15 @@ export function detectService(
   return 's3'
 }
 
+/**
+ * The request's body failed while it was read (the client's stream errored, its connection
+ * dropped): there is no one to answer, as for a real server. The in-process fetch rejects with
+ * the body's own error (`cause`), as a network fetch rejects when its request body fails.
+ */
+class RequestBodyError extends Error {
+  override name = 'RequestBodyError'
+}
+
 /** Read a body up to `maxBytes`; undefined when it is larger (the rest is not read). */
 export async function readBodyCapped(
   request: Request,
@@ -75,7 +84,9 @@ export async function readBodyCapped(
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      throw new RequestBodyError('the request body failed', { cause: error })
+    })
     if (done) break
     total += value.byteLength
     if (total > maxBytes) {
@@ -228,6 +239,7 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
       }
       return response
     } catch (error) {
+      if (error instanceof RequestBodyError) throw error.cause
       deps.logger.error('emulator: unexpected error', { path: url.pathname, error: String(error) })
       return new Response(JSON.stringify({ message: 'Internal emulator error', requestId }), {
         status: 500,

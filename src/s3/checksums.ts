@@ -20,6 +20,34 @@ export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
 
 export { crc32, crc32c }
 
+/** A checksum fed piece by piece (a body as it streams). */
+export interface RunningChecksum {
+  update(chunk: Uint8Array): void
+  /** The base64 checksum of everything given to update(), as S3's headers carry it. */
+  result(): string
+}
+
+function crcOf(crc: (data: Uint8Array, previous?: number) => number): RunningChecksum {
+  let value = 0
+  return {
+    update: (chunk) => {
+      value = crc(chunk, value)
+    },
+    result: () => toBase64(uint32Bytes(value)),
+  }
+}
+
+/**
+ * A running checksum of S3 `algorithm`; undefined for a SHA where the host has no incremental one
+ * (a bare Web runtime: WebCrypto digests only whole buffers).
+ */
+export function runningChecksum(algorithm: S3ChecksumAlgorithm): RunningChecksum | undefined {
+  if (algorithm === 'CRC32') return crcOf(fastCrc32)
+  if (algorithm === 'CRC32C') return crcOf(crc32c)
+  const hash = getPlatform().createHash?.(algorithm === 'SHA1' ? 'sha1' : 'sha256')
+  return hash && { update: (chunk) => hash.update(chunk), result: () => toBase64(hash.digest()) }
+}
+
 /** Base64 of the MD5 digest, as the `Content-MD5` header carries it (RFC 1864). */
 export function contentMd5(data: Uint8Array): string {
   return toBase64(md5(data))

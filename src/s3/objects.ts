@@ -42,30 +42,27 @@ export async function putObject(
   input: PutObjectInput,
 ): Promise<PutObjectOutput> {
   const prepared = await prepareBody(input.Body, input.ContentLength, 'PutObject')
-  const { length, ...body } = bodyCall(prepared)
-  const headers: Record<string, string> = {
-    ...attributeHeaders(input),
-    'content-length': String(length),
-  }
+  let { length, ...body } = bodyCall(prepared)
+  const headers: Record<string, string> = attributeHeaders(input)
   if (input.ContentMD5) headers['content-md5'] = input.ContentMD5
-  if (input.ChecksumAlgorithm && prepared.kind !== 'bytes') {
-    throw new ConfigError(
-      'S3.PutObject: ChecksumAlgorithm needs the whole body up front; pass bytes, a string or a Blob, or drop ChecksumAlgorithm',
-      { key: 'ChecksumAlgorithm' },
-    )
-  }
-  // As the AWS SDKs: a CRC32 unless the caller names an algorithm or asks for none. A stream goes
-  // without one (the SDKs send theirs as an aws-chunked trailer, which this client does not).
+  // As the AWS SDKs: a CRC32 unless the caller names an algorithm or asks for none
+  // (requestChecksumCalculation). Checksums load on first use, out of the bundle's start-up part.
   const algorithm =
-    input.ChecksumAlgorithm ??
-    (context.requestChecksumCalculation === 'WHEN_SUPPORTED' && prepared.kind === 'bytes' ? 'CRC32' : undefined)
+    input.ChecksumAlgorithm ?? (context.requestChecksumCalculation === 'WHEN_SUPPORTED' ? 'CRC32' : undefined)
   if (algorithm && prepared.kind === 'bytes') {
-    // Checksums (CRC tables, SHA-1) load on first use, out of the bundle's start-up part.
     const { checksumHeader } = await import('./checksums.ts')
     const [name, value] = await checksumHeader(algorithm, prepared.bytes)
     headers[name] = value
     headers['x-amz-sdk-checksum-algorithm'] = algorithm
+  } else if (algorithm && prepared.kind === 'stream') {
+    // A stream's checksum is known only at its end: it goes as an aws-chunked trailer.
+    const { chunkedWithTrailer } = await import('./chunked-upload.ts')
+    const framed = chunkedWithTrailer(prepared.stream, prepared.length, algorithm, headers['content-encoding'])
+    Object.assign(headers, framed.headers)
+    body = { ...body, stream: () => framed.stream }
+    length = framed.length
   }
+  headers['content-length'] = String(length)
   const response = await context.send(context.target(input.Bucket, input.Key), {
     operation: 'PutObject',
     method: 'PUT',

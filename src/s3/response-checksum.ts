@@ -4,15 +4,12 @@
  * and text() reject, and a stream errors after its last chunk, with code `ChecksumMismatch` when
  * the bytes received are not the bytes stored. Loaded only for an answer that carries a checksum.
  */
-import { crc32c, uint32Bytes } from '../aws/crc32.ts'
 import { toBase64 } from '../aws/md5.ts'
 import { AwsServiceError } from '../errors.ts'
-import { getPlatform } from '../platform.ts'
-import { fastCrc32 } from './checksums.ts'
+import { runningChecksum } from './checksums.ts'
+import type { S3ChecksumAlgorithm as Algorithm } from './checksums.ts'
 import type { S3Context } from './context.ts'
 import type { GetObjectInput, GetObjectOutput, S3ObjectBody } from './types.ts'
-
-type Algorithm = 'SHA256' | 'SHA1' | 'CRC32' | 'CRC32C'
 
 // Which checksum is checked when an answer has several: the AWS SDK for JavaScript v3's order
 // (flexible checksums, PRIORITY_ORDER_ALGORITHMS). CRC64NVME, which S3 stores for objects
@@ -32,33 +29,9 @@ const isComposite = (value: string): boolean => {
   return match !== null && Number(match[1]) <= 10_000
 }
 
-interface RunningChecksum {
-  update(chunk: Uint8Array): void
-  /** The base64 checksum of everything given to update(). */
-  result(): string
-}
-
-function crcOf(crc: (data: Uint8Array, previous?: number) => number): RunningChecksum {
-  let value = 0
-  return {
-    update: (chunk) => {
-      value = crc(chunk, value)
-    },
-    result: () => toBase64(uint32Bytes(value)),
-  }
-}
-
-/** A checksum fed as the body arrives; undefined for a SHA where the host has no incremental one. */
-function running(algorithm: Algorithm): RunningChecksum | undefined {
-  if (algorithm === 'CRC32') return crcOf(fastCrc32)
-  if (algorithm === 'CRC32C') return crcOf(crc32c)
-  const hash = getPlatform().createHash?.(algorithm === 'SHA1' ? 'sha1' : 'sha256')
-  return hash && { update: (chunk) => hash.update(chunk), result: () => toBase64(hash.digest()) }
-}
-
 /** The checksum of a whole body, on any runtime (WebCrypto for the SHAs). */
 async function checksumOf(algorithm: Algorithm, data: Uint8Array): Promise<string> {
-  const sum = running(algorithm)
+  const sum = runningChecksum(algorithm)
   if (sum) {
     sum.update(data)
     return sum.result()
@@ -92,7 +65,7 @@ export function verifiedOutput(
     return data
   }
   const stream = (): ReadableStream<Uint8Array> => {
-    const sum = running(algorithm)
+    const sum = runningChecksum(algorithm)
     if (!sum) {
       context.logger.debug(`S3.GetObject: not checking the ${algorithm} of a streamed body: this runtime has no incremental ${algorithm}`, { resource })
       return original.stream()

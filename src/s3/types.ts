@@ -49,7 +49,10 @@ export interface PutObjectInput extends S3ObjectAttributes, S3CallOptions {
   ContentLength?: number
   /** Base64 MD5 of the body; S3 rejects the upload if it does not match. */
   ContentMD5?: string
-  /** Compute and send `x-amz-checksum-<algorithm>` (not for stream bodies). */
+  /**
+   * Compute and send `x-amz-checksum-<algorithm>` (a stream's as an aws-chunked trailer); without
+   * it, CRC32 unless the client's `requestChecksumCalculation` is `WHEN_REQUIRED`.
+   */
   ChecksumAlgorithm?: 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
 }
 

@@ -87,11 +87,60 @@ describe('requests: a CRC32 with every upload, by default', () => {
     expect(headers.get('x-amz-sdk-checksum-algorithm')).toBe('SHA256')
   })
 
-  test('a stream body goes without one (and without an error)', async () => {
+  test('a stream body sends it as an aws-chunked trailer, as the SDKs do; S3 checks it and stores the plain bytes', async () => {
     const { s3, last } = await setup()
-    const stream = new Blob([BODY]).stream()
-    await s3.putObject({ Bucket: BUCKET, Key: 'c.txt', Body: stream, ContentLength: BODY.length })
-    expect([...last('PUT').headers.keys()].filter((name) => name.startsWith('x-amz-checksum-'))).toEqual([])
+    // 150,000 bytes: two full 64 KiB chunks and a short one, fed in odd-sized pieces.
+    const data = new Uint8Array(150_000).map((_, i) => (i * 31) & 0xff)
+    const pieces = [data.subarray(0, 1), data.subarray(1, 70_000), data.subarray(70_000, 70_001), data.subarray(70_001)]
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = pieces.shift()
+        if (next) controller.enqueue(next)
+        else controller.close()
+      },
+    })
+    const put = await s3.putObject({ Bucket: BUCKET, Key: 'c.bin', Body: stream, ContentLength: data.length, ContentEncoding: 'gzip' })
+    const headers = last('PUT').headers
+    const trailer = `x-amz-checksum-crc32:${crc32Base64(data)}\r\n\r\n`
+    expect(Object.fromEntries([...headers].filter(([name]) => /^(content-(length|encoding)|x-amz-(content-sha256|decoded-content-length|trailer|sdk-checksum-algorithm|checksum-crc32))$/.test(name)))).toEqual({
+      'content-encoding': 'gzip,aws-chunked',
+      'content-length': String(2 * (5 + 2 + 65_536 + 2) + (4 + 2 + 18_928 + 2) + 3 + trailer.length),
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'x-amz-decoded-content-length': '150000',
+      'x-amz-sdk-checksum-algorithm': 'CRC32',
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+    })
+    expect(put.ChecksumCRC32).toBe(crc32Base64(data))
+    const got = await s3.getObject({ Bucket: BUCKET, Key: 'c.bin' })
+    expect(got.ContentEncoding).toBe('gzip')
+    expect(got.ChecksumCRC32).toBe(crc32Base64(data))
+    expect(await got.Body.bytes()).toEqual(data)
+  })
+
+  test('a stream that ends short of its ContentLength fails, naming both sizes, and stores nothing', async () => {
+    const { s3 } = await setup()
+    const short = new Blob([BODY.subarray(0, 100)]).stream()
+    const error = await s3.putObject({ Bucket: BUCKET, Key: 'short', Body: short, ContentLength: 200 }).catch((e) => e)
+    expect(String(error.message)).toContain('the Body stream ended after 100 of its ContentLength of 200 bytes')
+    expect(await s3.headObject({ Bucket: BUCKET, Key: 'short' }).catch((e) => e.code)).toBe('NotFound')
+  })
+
+  test('a SHA checksum of a stream needs an incremental SHA: a ConfigError without one, a trailer with one', async () => {
+    const { s3 } = await setup()
+    const upload = () => s3.putObject({ Bucket: BUCKET, Key: 'sha.bin', Body: new Blob([BODY]).stream(), ContentLength: BODY.length, ChecksumAlgorithm: 'SHA256' })
+    expect(await upload().catch((e) => e)).toMatchObject({
+      name: 'ConfigError',
+      message: 'S3.PutObject: a SHA256 checksum of a stream needs an incremental SHA256, which this runtime lacks; pass the Body as bytes, or use CRC32 or CRC32C',
+    })
+    const before = getPlatform()
+    setPlatform(nodePlatform)
+    try {
+      const put = await upload()
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', BODY))
+      expect(put.ChecksumSHA256).toBe(toBase64(digest))
+    } finally {
+      setPlatform(before)
+    }
   })
 
   test('WHEN_REQUIRED sends none unless the call names an algorithm', async () => {

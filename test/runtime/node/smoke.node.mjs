@@ -41,7 +41,21 @@ test('the library drives the emulator on Node through the built package', async 
     const bytes = new Uint8Array(256).map((_, i) => i)
     await s3.putObject({ Bucket: 'node-smoke', Key: 'dir/all-bytes.bin', Body: bytes })
     const object = await s3.getObject({ Bucket: 'node-smoke', Key: 'dir/all-bytes.bin' })
+    // Checksummed both ways, as the SDKs do: a CRC32 sent (zlib.crc32 here) and the body checked.
+    assert.equal(object.ChecksumCRC32, 'KQWMcw==')
     assert.deepEqual(await object.Body.bytes(), bytes)
+    // A stream goes with its CRC32 as an aws-chunked trailer, over undici.
+    const big = new Uint8Array(200_000).map((_, i) => (i * 7) & 0xff)
+    const streamed = await s3.putObject({
+      Bucket: 'node-smoke',
+      Key: 'streamed.bin',
+      Body: new Blob([big]).stream(),
+      ContentLength: big.length,
+    })
+    assert.match(streamed.ChecksumCRC32, /^[A-Za-z0-9+/]{6}==$/)
+    const back = await s3.getObject({ Bucket: 'node-smoke', Key: 'streamed.bin' })
+    assert.equal(back.ChecksumCRC32, streamed.ChecksumCRC32)
+    assert.deepEqual(new Uint8Array(await new Response(back.Body.stream()).arrayBuffer()), big)
 
     const ddb = createDynamoDbClient({ region, endpoint, credentials })
     await ddb.createTable({
