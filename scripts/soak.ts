@@ -1,19 +1,28 @@
 /**
  * Soak: `npm run soak -- --minutes N` (or `--seconds N` for a quick local check).
  *
- * 1. The CLI's `exec` (the compiled binary `dist/bin/stsrefresh` when built, else
- *    `bun src/cli/main.ts`, which is said) runs three children that call S3 and DynamoDB without
- *    pause: a script on the AWS SDK for JavaScript v3, a boto3 script, and an AWS CLI loop. The
- *    emulator, served by this process on 127.0.0.1, issues credentials living 10-20 s and fails
- *    10 % of STS calls. Reported: calls made and failed (must be 0), AssumeRole calls against
- *    the ideal (one per lifetime per `exec`), and each `exec`'s RSS at the start and the end.
+ * 1. The CLI's `exec` (the compiled binary `dist/bin/stsrefresh` when it is not older than any
+ *    file under src/, else `bun src/cli/main.ts`; which one and why is said on stderr) runs
+ *    three children that call S3 and DynamoDB without pause: a script on the AWS SDK for
+ *    JavaScript v3, a boto3 script, and an AWS CLI loop. The emulator, served by this process on
+ *    127.0.0.1, issues credentials living 10-20 s and fails 10 % of AssumeRole calls. Each child
+ *    asks GetCallerIdentity at its start and its end, with the credentials its clients sign
+ *    with, and the SDK and boto3 children report every access key their clients used: the soak
+ *    passes only if they were the role's (`assumed-role/soak/soak-<child>`), temporary (ASIA...)
+ *    and, past one credential lifetime, refreshed (more than one key); calls that succeed with
+ *    the emulator's long-term keys leaked by `exec` would prove nothing. Reported: calls made and
+ *    failed (must be 0), the identities, AssumeRole calls against the ideal (one per lifetime per
+ *    `exec`), and each `exec`'s RSS at the start and the end.
  * 2. The library in-process on a manual clock until the session has refreshed >= 1,000 times.
  *
- * Exits 1 if any call failed or a child did not finish cleanly; 2 for bad flags.
+ * Exits 1 if any call failed, a child did not finish cleanly or used other credentials; 2 for
+ * bad flags; 130/143 on SIGINT/SIGTERM, after stopping the children (the signal, then SIGKILL
+ * to their process groups after 2 s) and removing the temporary directory.
  * Options: --minutes N | --seconds N (default 3 minutes), --refreshes N (default 1000),
  * --failure-rate R (default 0.1), --seed N, --skip-exec, --skip-in-process.
+ * SOAK_CLI=<command> runs that instead of stsrefresh (tests of the soak itself).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,10 +31,13 @@ import { createDynamoDbClient } from '../src/dynamodb/index.ts'
 import { createEmulator, serveEmulator } from '../src/emulator/index.ts'
 import { createS3Client } from '../src/s3/index.ts'
 import { seededRandom } from '../src/random.ts'
+import { chooseCli } from './soak/cli-command.ts'
+import { identityProblems } from './soak/identity.ts'
 import { inProcessSoak } from './soak/in-process.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const ROLE = 'arn:aws:iam::123456789012:role/soak'
+const ROLE_NAME = 'soak'
+const ROLE = `arn:aws:iam::123456789012:role/${ROLE_NAME}`
 const MIN_LIFETIME = 10
 const MAX_LIFETIME = 20
 
@@ -78,20 +90,59 @@ function parseOptions(argv: readonly string[]): Options {
   return options
 }
 
-/** The CLI to run: the compiled binary when built, else the sources under Bun. */
+/** The CLI to run, said on stderr with the reason (see scripts/soak/cli-command.ts). */
 function cliCommand(): { argv: string[]; label: string } {
-  const binary = join(
-    ROOT,
-    'dist',
-    'bin',
-    process.platform === 'win32' ? 'stsrefresh.exe' : 'stsrefresh',
-  )
-  if (existsSync(binary)) return { argv: [binary], label: `compiled binary ${binary}` }
-  console.log(`soak: ${binary} is not built (npm run compile); using bun src/cli/main.ts instead`)
-  return {
-    argv: [process.execPath, join(ROOT, 'src', 'cli', 'main.ts')],
-    label: 'bun src/cli/main.ts (sources)',
+  const choice = chooseCli(ROOT, process.execPath, process.env.SOAK_CLI)
+  console.error(choice.note)
+  return choice
+}
+
+// What an interrupted soak must undo: the `exec` children (each the leader of its own process
+// group, so its aws/python/node children can be killed with it) and the temporary directory.
+const live = {
+  children: new Set<ChildProcess>(),
+  groups: new Set<number>(),
+  work: undefined as string | undefined,
+}
+const GRACE_MS = 2_000
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // The group is gone already.
   }
+}
+
+async function interrupted(signal: NodeJS.Signals): Promise<never> {
+  console.error(`soak: ${signal}: stopping ${live.children.size} exec children and their commands`)
+  // As a terminal's Ctrl-C does: the signal to every process of each group, exec and its command.
+  for (const pid of live.groups) killGroup(pid, signal)
+  const closed = [...live.children].map(
+    (child) => new Promise<void>((resolve) => child.once('close', () => resolve())),
+  )
+  await Promise.race([
+    Promise.all(closed),
+    new Promise<void>((resolve) => setTimeout(resolve, GRACE_MS).unref()),
+  ])
+  // Whatever is left (exec gone, a child of it still running): no grace.
+  for (const pid of live.groups) killGroup(pid, 'SIGKILL')
+  if (live.work) rmSync(live.work, { recursive: true, force: true })
+  process.exit(signal === 'SIGINT' ? 130 : 143)
+}
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // A second signal while stopping: stop waiting for the grace period.
+    if (stopping) {
+      for (const pid of live.groups) killGroup(pid, 'SIGKILL')
+      if (live.work) rmSync(live.work, { recursive: true, force: true })
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    }
+    stopping = true
+    void interrupted(signal)
+  })
 }
 
 function rssKiB(pid: number | undefined): number | undefined {
@@ -112,6 +163,10 @@ interface ChildResult {
   readonly calls: number
   readonly failures: number
   readonly errors: readonly string[]
+  /** GetCallerIdentity's Arn at the child's start and end (or what went wrong). */
+  readonly identity?: { readonly start?: string; readonly end?: string }
+  /** Every access key id the child's clients signed with (SDK and boto3 children). */
+  readonly keys?: readonly string[]
   readonly exitCode: number | null
   readonly rssStart: number | undefined
   readonly rssEnd: number | undefined
@@ -159,6 +214,7 @@ async function execSoak(options: Options): Promise<boolean> {
   }, 3_000)
   lifetimes.push(emulator.lifetimeSeconds!)
   const work = mkdtempSync(join(tmpdir(), 'stsrefresh-soak-'))
+  live.work = work
   try {
     const deps = {
       region: 'us-east-1',
@@ -174,7 +230,9 @@ async function execSoak(options: Options): Promise<boolean> {
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
     })
-    emulator.faults.setFailureRate('sts', options.failureRate, 'error')
+    // AssumeRole only: the children's GetCallerIdentity checks are STS calls too, and must not
+    // fail on purpose.
+    emulator.faults.setFailureRate('AssumeRole', options.failureRate, 'error')
     emulator.resetStats()
     const cli = cliCommand()
     const kids = children()
@@ -183,7 +241,7 @@ async function execSoak(options: Options): Promise<boolean> {
     console.log(
       `soak: exec (${cli.label}) x ${kids.length} children (${kids.map((k) => k.name).join(', ')}) for ` +
         `${Math.round(options.durationMs / 1000)} s; credentials live ${MIN_LIFETIME}-${MAX_LIFETIME} s; ` +
-        `${Math.round(options.failureRate * 100)} % of STS calls fail`,
+        `${Math.round(options.failureRate * 100)} % of AssumeRole calls fail`,
     )
     const runs = kids.map(async (kid): Promise<ChildResult> => {
       const home = join(work, kid.name)
@@ -216,8 +274,11 @@ async function execSoak(options: Options): Promise<boolean> {
           '--',
           ...kid.argv,
         ],
-        { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT },
+        // Its own process group: an interrupted soak can stop exec and its command together.
+        { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, detached: true },
       )
+      live.children.add(child)
+      if (child.pid !== undefined) live.groups.add(child.pid)
       let stderr = ''
       child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20_000)))
       const exited = new Promise<number | null>((resolve) =>
@@ -231,6 +292,7 @@ async function execSoak(options: Options): Promise<boolean> {
         Math.max(0, deadline - Date.now() - 1_000),
       )
       const exitCode = await exited
+      live.children.delete(child)
       clearTimeout(sampler)
       let report = {
         client: kid.name,
@@ -257,11 +319,25 @@ async function execSoak(options: Options): Promise<boolean> {
     console.log(
       `exec soak: ${elapsedS.toFixed(0)} s, mean credential lifetime ${meanLifetime.toFixed(1)} s`,
     )
+    // Past one full credential lifetime (and the children's start), a client that used the role
+    // must have moved on to a second key.
+    const refreshedBy = (MAX_LIFETIME + 5) * 1000
+    const problems = new Map(
+      results.map((r) => [
+        r.client,
+        identityProblems(r, ROLE_NAME, `soak-${r.client}`, elapsedS * 1000 >= refreshedBy),
+      ]),
+    )
     for (const r of results) {
       console.log(
         `  ${r.client.padEnd(14)} calls ${String(r.calls).padStart(6)}  failed ${String(r.failures).padStart(3)}  ` +
           `exit ${r.exitCode}  exec RSS ${mib(r.rssStart)} -> ${mib(r.rssEnd)}`,
       )
+      const start = r.identity?.start ?? 'not reported'
+      const end = r.identity?.end ?? 'not reported'
+      const keys = r.keys ? `; ${new Set(r.keys).size} access keys used` : ''
+      console.log(`      identity at start ${start}, at end ${end}${keys}`)
+      for (const p of problems.get(r.client) ?? []) console.log(`      WRONG CREDENTIALS: ${p}`)
       for (const e of r.errors) console.log(`      ${e}`)
       if (r.exitCode !== 0 && r.stderr.trim())
         console.log(`      exec stderr: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`)
@@ -276,11 +352,20 @@ async function execSoak(options: Options): Promise<boolean> {
         `ideal ${ideal} (one per lifetime per exec); ${(stats.credentialsIssued / Math.max(1, ideal)).toFixed(2)}x ideal`,
     )
     console.log(`  soak process RSS at the end: ${mib(rssKiB(process.pid))}`)
-    return failed === 0 && results.every((r) => r.exitCode === 0 && r.calls > 0)
+    const wrong = [...problems.values()].reduce((sum, list) => sum + list.length, 0)
+    if (wrong > 0) {
+      console.log(
+        `  ${wrong} credential problems: the children did not (only) use refreshed role credentials from exec`,
+      )
+    }
+    return failed === 0 && wrong === 0 && results.every((r) => r.exitCode === 0 && r.calls > 0)
   } finally {
     clearInterval(shuffle)
     await served.close()
     rmSync(work, { recursive: true, force: true })
+    live.work = undefined
+    // Every child has exited: a stale group id must never be signalled (pids are reused).
+    live.groups.clear()
   }
 }
 

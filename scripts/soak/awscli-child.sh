@@ -1,7 +1,10 @@
 #!/bin/sh
 # Soak child: the AWS CLI in a shell loop, run under `stsrefresh exec`, calling S3 and DynamoDB
 # until SOAK_DEADLINE (epoch ms). Each `aws` run fetches credentials from the credential server
-# anew. Results go to SOAK_RESULT as JSON; the first errors (stderr) to SOAK_RESULT.err.
+# anew; GetCallerIdentity at the start and the end says whose they were. Results go to
+# SOAK_RESULT as JSON; the first errors (stderr) to SOAK_RESULT.err.
+whoami() { aws sts get-caller-identity --query Arn --output text 2>> "$SOAK_RESULT.err" | tr -d '"\\\r\n' || true; }
+start=$(whoami)
 calls=0
 failures=0
 n=0
@@ -19,5 +22,7 @@ while [ "$(now_ms)" -lt "$SOAK_DEADLINE" ]; do
   if [ "$got" != "$n" ]; then failures=$((failures + 1)); echo "get-item cli#$((n % 50)): got '$got', want '$n'" >> "$SOAK_RESULT.err"; fi
   n=$((n + 1))
 done
-printf '{"client":"aws-cli","calls":%d,"failures":%d,"errors":[]}\n' "$calls" "$failures" > "$SOAK_RESULT"
+end=$(whoami)
+printf '{"client":"aws-cli","calls":%d,"failures":%d,"errors":[],"identity":{"start":"%s","end":"%s"}}\n' \
+  "$calls" "$failures" "${start:-error: no answer}" "${end:-error: no answer}" > "$SOAK_RESULT"
 [ "$failures" -eq 0 ]

@@ -1,6 +1,7 @@
 # Soak child: boto3, run under `stsrefresh exec`, calling S3 and DynamoDB in a loop until
-# SOAK_DEADLINE (epoch ms). Credentials come only from the credential server; results go to
-# SOAK_RESULT as JSON.
+# SOAK_DEADLINE (epoch ms). Credentials should come only from the credential server:
+# GetCallerIdentity at the start and the end says whose they were (the clients share the session's
+# credentials), and every access key they used is reported. Results go to SOAK_RESULT as JSON.
 import json
 import os
 import sys
@@ -10,11 +11,32 @@ import boto3
 from botocore.config import Config
 
 deadline = int(os.environ["SOAK_DEADLINE"]) / 1000
-s3 = boto3.client("s3", config=Config(s3={"addressing_style": "path"}))
-ddb = boto3.client("dynamodb")
+session = boto3.session.Session()
+s3 = session.client("s3", config=Config(s3={"addressing_style": "path"}))
+ddb = session.client("dynamodb")
+sts = session.client("sts")
 calls = 0
 failures = 0
 errors = []
+identity = {}
+keys = set()
+
+
+def whoami(when):
+    try:
+        identity[when] = sts.get_caller_identity()["Arn"]
+    except Exception as error:  # noqa: BLE001 - reported, judged by the soak
+        identity[when] = f"error: {type(error).__name__}: {str(error)[:200]}"
+
+
+def note_keys():
+    # The credentials object every client of the session signs with.
+    credentials = session.get_credentials()
+    if credentials is not None:
+        keys.add(credentials.get_frozen_credentials().access_key)
+
+
+whoami("start")
 
 
 def call(what, fn):
@@ -47,9 +69,21 @@ while time.time() < deadline:
     call("GetObject", get_object)
     call("PutItem", lambda: ddb.put_item(TableName="soak", Item={"pk": {"S": f"boto3#{n % 50}"}, "n": {"N": str(n)}}))
     call("GetItem", get_item)
+    note_keys()
     n += 1
     time.sleep(0.05)
 
+whoami("end")
 with open(os.environ["SOAK_RESULT"], "w") as out:
-    json.dump({"client": "boto3", "calls": calls, "failures": failures, "errors": errors}, out)
+    json.dump(
+        {
+            "client": "boto3",
+            "calls": calls,
+            "failures": failures,
+            "errors": errors,
+            "identity": identity,
+            "keys": sorted(keys),
+        },
+        out,
+    )
 sys.exit(0 if failures == 0 else 1)

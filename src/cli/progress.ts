@@ -3,6 +3,7 @@
  * no carriage-return noise). Lines printed through {@link ProgressBar.log} appear above the bar.
  */
 import process from 'node:process'
+import { err, out } from './output.ts'
 
 /** A live progress line. */
 export interface ProgressBar {
@@ -25,6 +26,11 @@ export interface ProgressOptions {
   readonly enabled?: boolean
   /** Bar width in characters; default 24. */
   readonly width?: number
+  /**
+   * Where {@link ProgressBar.log} prints stdout lines; default `out()`, which (console.log)
+   * drops a write to a closed stdout quietly instead of throwing EPIPE.
+   */
+  readonly print?: (line: string) => void
 }
 
 const REDRAW_MS = 80
@@ -91,8 +97,8 @@ export function createProgressBar(options: ProgressOptions): ProgressBar {
     },
     log(line, stream = 'stdout') {
       if (enabled) clear()
-      const target = stream === 'stdout' ? process.stdout : stderr
-      target.write(line.endsWith('\n') ? line : `${line}\n`)
+      if (stream === 'stdout') (options.print ?? out)(line)
+      else err(line)
       if (enabled) draw()
     },
     done() {

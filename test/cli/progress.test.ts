@@ -25,20 +25,33 @@ test('formatBytes', () => {
 
 test('disabled (not a TTY): update and done write nothing; log still prints its line', () => {
   const writes: string[] = []
-  const original = process.stderr.write.bind(process.stderr)
-  const originalOut = process.stdout.write.bind(process.stdout)
+  const saved = {
+    err: process.stderr.write,
+    out: process.stdout.write,
+    log: console.log,
+    error: console.error,
+  }
   const capture = (prefix: string) => (chunk: string): boolean => writes.push(`${prefix}${chunk}`) > 0
   process.stderr.write = capture('err:') as typeof process.stderr.write
   process.stdout.write = capture('out:') as typeof process.stdout.write
+  console.log = (line: string) => void writes.push(`log:${line}`)
+  console.error = (line: string) => void writes.push(`error:${line}`)
   try {
     const bar = createProgressBar({ label: 'x', total: 10, enabled: false })
     bar.update(5)
     bar.log('a line')
     bar.log('to stderr', 'stderr')
     bar.done()
+    const printed: string[] = []
+    createProgressBar({ label: 'y', enabled: false, print: (line) => printed.push(line) })
+      .log('through print')
+    writes.push(...printed.map((line) => `print:${line}`))
   } finally {
-    process.stderr.write = original
-    process.stdout.write = originalOut
+    process.stderr.write = saved.err
+    process.stdout.write = saved.out
+    console.log = saved.log
+    console.error = saved.error
   }
-  expect(writes).toEqual(['out:a line\n', 'err:to stderr\n'])
+  // Lines go out as out()/err() print them (a closed stdout drops them quietly), or to `print`.
+  expect(writes).toEqual(['log:a line', 'error:to stderr', 'print:through print'])
 })

@@ -2,11 +2,14 @@
  * The demo's long-running job, run once per credential strategy: list the orders in S3, read
  * each, batch-write the transformed items into DynamoDB (25 per BatchWriteItem), then upload a
  * large file in parts with the managed upload. It paces itself to last `durationMs`, as a real
- * job is paced by the work it does, and counts every operation done and failed.
+ * job is paced by the work it does, and counts every request done and failed as it completes,
+ * the upload's too (CreateMultipartUpload, each UploadPart, CompleteMultipartUpload), so both
+ * runs are counted alike however far they get.
  */
 import { createDynamoDbClient } from '../../dynamodb/index.ts'
 import { isAwsServiceError, isStsRefreshError } from '../../errors.ts'
 import { createS3Client } from '../../s3/index.ts'
+import { managedUpload, type UploadOperations } from '../../s3/upload.ts'
 import type { CredentialsInput, Logger } from '../../types.ts'
 import { delay, orderItem, pacedFileStream } from './data.ts'
 import type { OrderRecord } from './data.ts'
@@ -32,6 +35,8 @@ export interface JobOptions {
   readonly logger: Logger
   /** Called as work progresses (objects migrated, bytes uploaded). */
   readonly onProgress: (progress: JobProgress) => void
+  /** Stops the job early (the demo was interrupted); what was done so far is returned. */
+  readonly signal?: AbortSignal
 }
 
 /** Where the job is. */
@@ -80,6 +85,8 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const { target, durationMs, logger } = options
   const started = Date.now()
   const stop = new AbortController()
+  if (options.signal?.aborted) stop.abort()
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true })
   const common = {
     region: target.region,
     endpoint: target.endpoint,
@@ -105,25 +112,43 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       operationsFailed: failed,
     })
 
-  const op = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
-    if (stop.signal.aborted) return undefined
+  const cutShort = (error: unknown): boolean => {
+    if (!stop.signal.aborted) return false
+    for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+      if (e === stop.signal.reason || e.name === 'AbortError') return true
+    }
+    return error === stop.signal.reason
+  }
+  // Errors already counted as a failed request, so a wrapper rethrowing them counts nothing more.
+  const counted = new WeakSet<object>()
+  const fail = (error: unknown): void => {
+    failed++
+    if (typeof error === 'object' && error !== null) counted.add(error)
+    firstFailure ??= {
+      code: codeOf(error),
+      message: error instanceof Error ? error.message : String(error),
+      atMs: Date.now() - started,
+    }
+    if (options.stopOnFailure) stop.abort()
+  }
+  // One request, counted done or failed when it completes; rethrows. `always`: sent even after
+  // the job was stopped (AbortMultipartUpload, so no parts are left behind).
+  const request = async <T>(fn: () => Promise<T>, always = false): Promise<T> => {
+    if (stop.signal.aborted && !always) throw new Error('the job was stopped')
     try {
       const value = await fn()
       done++
       return value
     } catch (error) {
-      failed++
-      firstFailure ??= {
-        code: codeOf(error),
-        message: error instanceof Error ? error.message : String(error),
-        atMs: Date.now() - started,
-      }
-      if (options.stopOnFailure) stop.abort()
-      return undefined
+      // A request our own stop cut short did not complete: neither done nor failed.
+      if (!cutShort(error)) fail(error)
+      throw error
     } finally {
       report()
     }
   }
+  const op = <T>(fn: () => Promise<T>): Promise<T | undefined> =>
+    stop.signal.aborted ? Promise.resolve(undefined) : request(fn).catch(() => undefined)
 
   // 1. List every order (one ListObjectsV2 per 1000 keys).
   const keys: string[] = []
@@ -176,26 +201,34 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     report()
     const paceMs = Math.max(0, started + durationMs - Date.now())
     const body = pacedFileStream(target.fileSize, paceMs, () => {}, stop.signal)
-    let parts = 0
-    const uploaded = await op(() =>
-      s3.upload({
+    // The managed upload over counted operations: each request it sends is one operation.
+    const ops: UploadOperations = {
+      putObject: (input) => request(() => s3.putObject(input)),
+      createMultipartUpload: (input) => request(() => s3.createMultipartUpload(input)),
+      uploadPart: (input) => request(() => s3.uploadPart(input)),
+      completeMultipartUpload: (input) => request(() => s3.completeMultipartUpload(input)),
+      abortMultipartUpload: (input) => request(() => s3.abortMultipartUpload(input), true),
+    }
+    try {
+      await managedUpload(ops, {
         Bucket: target.bucket,
         Key: target.fileKey,
         Body: body,
         ContentLength: target.fileSize,
         partSize: PART_SIZE,
         queueSize: 2,
+        signal: stop.signal,
         onProgress: (p) => {
-          parts++
           bytesUploaded = p.loaded
           report()
         },
-      })
-    )
-    // Each part is its own signed request; count them (CreateMultipartUpload/Complete included).
-    if (uploaded) {
-      if (target.fileSize > PART_SIZE) done += parts + 1
+      }, { location: (bucket, key) => `${target.endpoint}/${bucket}/${key}`, logger })
       fileUploaded = true
+    } catch (error) {
+      // A failed request was counted when it failed; a stop is not a failure; anything else
+      // (the body, a malformed answer) is counted here, once.
+      const known = typeof error === 'object' && error !== null && counted.has(error)
+      if (!known && !stop.signal.aborted) fail(error)
     }
   }
   report()
