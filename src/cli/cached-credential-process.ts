@@ -19,7 +19,7 @@
  */
 import { cacheDir, readCacheEntry, trustedDir } from '../runtime/credential-cache-file.ts'
 import { CREDENTIAL_FLAG_DEFAULTS, credentialFlagsOf, effectiveEnv } from './credential-options.ts'
-import { credentialProcessKey, formatCredentialProcess, reusable } from './process-credentials.ts'
+import { credentialProcessKey, formatCredentialProcess, reusable, sameFiles } from './process-credentials.ts'
 
 // The value flags of addCredentialOptions, by the camelCase key cac gives them.
 const VALUE_FLAGS: Readonly<Record<string, string>> = {
@@ -78,7 +78,7 @@ fast: {
   const dir = cacheDir(env, () => undefined)
   if (dir === undefined || !trustedDir(dir, ignore)) break fast
   const entry = readCacheEntry(dir, await credentialProcessKey(flags, env), ignore)
-  if (!entry || !reusable(entry, Date.now())) break fast
+  if (!entry || !reusable(entry, Date.now()) || (entry.files && !sameFiles(entry))) break fast
   // console.log, not process.stdout.write: see out() in output.ts.
   console.log(formatCredentialProcess(entry.credentials))
   answered = true

@@ -7,6 +7,7 @@ import { fromAssumeRole } from '../credentials/assume-role.ts'
 import { refreshable, type RefreshableCredentials } from '../credentials/refreshable.ts'
 import { fromGitHubOidc, fromWebIdentityTokenFile } from '../credentials/web-identity.ts'
 import { loadProfiles, resolveProfileName, type ProfileData } from '../config/profiles.ts'
+import { planProfile, type ProfilePlan } from '../credentials/profile-plan.ts'
 import type { CredentialProvider, Logger } from '../types.ts'
 import { promptMfaCode } from '../runtime/prompt.ts'
 import { type CredentialFlags, DEFAULT_DURATION_SECONDS, effectiveEnv } from './credential-options.ts'
@@ -64,6 +65,26 @@ export async function profileChecksumSettings(env: Record<string, string | undef
     ...(request ? { requestChecksumCalculation: request } : {}),
     ...(response ? { responseChecksumValidation: response } : {}),
   }
+}
+
+/**
+ * The `web_identity_token_file` of the selected profile's credentials (at the root of its
+ * `source_profile` chain), `~` resolved: the cache key names the profile's files but not the
+ * token, which another job or pod may replace. None when there is no such profile or it cannot
+ * be read (the credential source reports that).
+ */
+export async function profileTokenFiles(env: Record<string, string | undefined>): Promise<string[]> {
+  let plan: ProfilePlan | { readonly kind: 'none' }
+  try {
+    plan = planProfile(await loadProfiles({ env }), resolveProfileName(env), { explicit: false, hasTokenCode: true })
+  } catch {
+    return []
+  }
+  while (plan.kind === 'assume-role') plan = plan.source
+  if (plan.kind !== 'web-identity') return []
+  const file = plan.webIdentityTokenFile
+  const home = env.HOME ?? env.USERPROFILE
+  return [file.startsWith('~/') && home !== undefined ? home + file.slice(1) : file]
 }
 
 /** What a command needs to talk to AWS. */

@@ -23,6 +23,17 @@ export function reusable(entry: CachedEntry, now: number): boolean {
   return expires - now > needed
 }
 
+/**
+ * Whether the files an entry was written against (CachedEntry.files) are the versions they were
+ * then: another token in a profile's `web_identity_token_file` is another identity.
+ */
+export function sameFiles(entry: CachedEntry): boolean {
+  const files = entry.files
+  if (files === undefined) return true
+  for (const path in files) if (fileStamp(path) !== files[path]) return false
+  return true
+}
+
 // The variables that change which credentials a configuration yields: which source the default
 // chain picks (chain.ts), which role and session, and which STS answers.
 const KEYED_ENV = [

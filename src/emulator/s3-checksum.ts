@@ -5,6 +5,7 @@
  */
 import { EmulatorFault } from './context.ts'
 import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
+import { crc64nvme } from '../aws/crc64nvme.ts'
 import { toBase64 } from '../aws/md5.ts'
 
 /** The checksum algorithms S3 accepts, in its spelling. */
@@ -25,31 +26,6 @@ export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = [
   'SHA1',
   'SHA256',
 ]
-
-// CRC-64/NVME, reflected polynomial 0x9a6c9329ac4bc9b5, kept as two 32-bit halves for speed.
-const CRC64_LO = new Uint32Array(256)
-const CRC64_HI = new Uint32Array(256)
-for (let n = 0; n < 256; n++) {
-  let c = BigInt(n)
-  for (let k = 0; k < 8; k++) c = c & 1n ? 0x9a6c9329ac4bc9b5n ^ (c >> 1n) : c >> 1n
-  CRC64_LO[n] = Number(c & 0xffffffffn)
-  CRC64_HI[n] = Number(c >> 32n)
-}
-
-function crc64nvme(data: Uint8Array): Uint8Array {
-  let lo = 0xffffffff
-  let hi = 0xffffffff
-  for (const byte of data) {
-    const index = (lo ^ byte) & 0xff
-    lo = (((lo >>> 8) | (hi << 24)) ^ (CRC64_LO[index] as number)) >>> 0
-    hi = ((hi >>> 8) ^ (CRC64_HI[index] as number)) >>> 0
-  }
-  const out = new Uint8Array(8)
-  const view = new DataView(out.buffer)
-  view.setUint32(0, (hi ^ 0xffffffff) >>> 0)
-  view.setUint32(4, (lo ^ 0xffffffff) >>> 0)
-  return out
-}
 
 /** The base64 checksum of `data` with `algorithm`. */
 export async function computeChecksum(

@@ -18,6 +18,12 @@ const join = (...parts: string[]): string => parts.join(process.platform === 'wi
 export interface CachedEntry {
   readonly credentials: Credentials
   readonly issued: Date | undefined
+  /**
+   * Files the credentials came from that the cache key cannot name (a profile's
+   * `web_identity_token_file`), each with its {@link fileStamp} when they were fetched: the entry
+   * is stale once any of them changes.
+   */
+  readonly files?: Readonly<Record<string, string | null>>
 }
 
 /** Why the cache was not used, for `--verbose`. */
@@ -104,6 +110,11 @@ export function entryOf(json: unknown): CachedEntry | undefined {
   if (file.Version !== 1 || !text(file.AccessKeyId, 16) || !text(file.SecretAccessKey, 1) || !expiration) return undefined
   if (file.SessionToken !== undefined && typeof file.SessionToken !== 'string') return undefined
   if (file.Issued !== undefined && typeof file.Issued !== 'string') return undefined
+  const files = file.Files
+  if (files !== undefined) {
+    if (typeof files !== 'object' || files === null || Array.isArray(files)) return undefined
+    for (const stamp of Object.values(files)) if (stamp !== null && typeof stamp !== 'string') return undefined
+  }
   return {
     credentials: {
       accessKeyId: file.AccessKeyId,
@@ -112,6 +123,7 @@ export function entryOf(json: unknown): CachedEntry | undefined {
       expiration,
     },
     issued: date(file.Issued),
+    ...(files ? { files: files as Record<string, string | null> } : {}),
   }
 }
 

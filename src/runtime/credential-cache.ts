@@ -18,7 +18,8 @@ export const defaultCacheDir = (env: Record<string, string | undefined>): string
 /** A credential cache rooted at `dir`. */
 export interface CredentialCache {
   read(key: string): Promise<CachedEntry | undefined>
-  write(key: string, credentials: Credentials): Promise<void>
+  /** Store `credentials`, with the stamps of the files they came from (CachedEntry.files). */
+  write(key: string, credentials: Credentials, files?: Readonly<Record<string, string | null>>): Promise<void>
   /** Run `fn` holding the lock for `key` (or without it, if locking is impossible). */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>
 }
@@ -36,7 +37,7 @@ export async function openCredentialCache(dir: string, note: CacheNote): Promise
   const fileFor = (key: string): string => cacheFile(dir, key)
   const read = async (key: string): Promise<CachedEntry | undefined> => readCacheEntry(dir, key, note)
 
-  const write = async (key: string, credentials: Credentials): Promise<void> => {
+  const write = async (key: string, credentials: Credentials, files?: Readonly<Record<string, string | null>>): Promise<void> => {
     const body = JSON.stringify({
       Version: 1,
       AccessKeyId: credentials.accessKeyId,
@@ -44,6 +45,7 @@ export async function openCredentialCache(dir: string, note: CacheNote): Promise
       SessionToken: credentials.sessionToken,
       Expiration: credentials.expiration?.toISOString(),
       Issued: new Date().toISOString(),
+      ...(files && Object.keys(files).length > 0 ? { Files: files } : {}),
     })
     const temp = join(dir, `.${key}.${process.pid}.${Date.now()}.tmp`)
     try {

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors.ts'
 import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
+import { createCrc64Nvme, crc64nvme } from '../aws/crc64nvme.ts'
 import { md5, toBase64 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 import { getPlatform } from '../platform.ts'
@@ -16,7 +17,7 @@ export function fastCrc32(data: Uint8Array, previous?: number): number {
 }
 
 /** The flexible checksum algorithms this client computes (S3 `ChecksumAlgorithm`). */
-export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
+export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
 
 export { crc32, crc32c }
 
@@ -44,6 +45,10 @@ function crcOf(crc: (data: Uint8Array, previous?: number) => number): RunningChe
 export function runningChecksum(algorithm: S3ChecksumAlgorithm): RunningChecksum | undefined {
   if (algorithm === 'CRC32') return crcOf(fastCrc32)
   if (algorithm === 'CRC32C') return crcOf(crc32c)
+  if (algorithm === 'CRC64NVME') {
+    const crc = createCrc64Nvme()
+    return { update: (chunk) => crc.update(chunk), result: () => toBase64(crc.digest()) }
+  }
   const hash = getPlatform().createHash?.(algorithm === 'SHA1' ? 'sha1' : 'sha256')
   return hash && { update: (chunk) => hash.update(chunk), result: () => toBase64(hash.digest()) }
 }
@@ -68,13 +73,15 @@ export async function checksumHeader(
       return [name, toBase64(uint32Bytes(fastCrc32(data)))]
     case 'CRC32C':
       return [name, toBase64(uint32Bytes(crc32c(data)))]
+    case 'CRC64NVME':
+      return [name, toBase64(crc64nvme(data))]
     case 'SHA1':
       return [name, toBase64(new Uint8Array(await crypto.subtle.digest('SHA-1', bytes)))]
     case 'SHA256':
       return [name, toBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))]
     default:
       throw new ConfigError(
-        `S3 ChecksumAlgorithm '${algorithm}' is not supported by this client: use CRC32, CRC32C, SHA1 or SHA256`,
+        `S3 ChecksumAlgorithm '${algorithm}' is not supported by this client: use CRC32, CRC32C, CRC64NVME, SHA1 or SHA256`,
         { key: 'ChecksumAlgorithm' },
       )
   }

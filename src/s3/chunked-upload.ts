@@ -14,8 +14,15 @@ import type { S3ChecksumAlgorithm } from './checksums.ts'
 
 // The data per chunk (the SDKs frame each read of the source instead; any size S3 accepts).
 const CHUNK_BYTES = 64 * 1024
-// Base64 length of each algorithm's digest: 4-byte CRCs, 20-byte SHA-1, 32-byte SHA-256.
-const DIGEST_BASE64_LENGTH: Readonly<Record<S3ChecksumAlgorithm, number>> = { CRC32: 8, CRC32C: 8, SHA1: 28, SHA256: 44 }
+// Base64 length of each algorithm's digest: 4-byte CRC-32s, 8-byte CRC-64, 20-byte SHA-1,
+// 32-byte SHA-256.
+const DIGEST_BASE64_LENGTH: Readonly<Record<S3ChecksumAlgorithm, number>> = {
+  CRC32: 8,
+  CRC32C: 8,
+  CRC64NVME: 12,
+  SHA1: 28,
+  SHA256: 44,
+}
 
 const frameLength = (size: number): number => size.toString(16).length + 2 + size + 2
 
@@ -29,7 +36,7 @@ export function chunkedWithTrailer(
   const sum = runningChecksum(algorithm)
   if (!sum) {
     throw new ConfigError(
-      `S3.PutObject: a ${algorithm} checksum of a stream needs an incremental ${algorithm}, which this runtime lacks; pass the Body as bytes, or use CRC32 or CRC32C`,
+      `S3.PutObject: a ${algorithm} checksum of a stream needs an incremental ${algorithm}, which this runtime lacks; pass the Body as bytes, or use CRC32, CRC32C or CRC64NVME`,
       { key: 'ChecksumAlgorithm' },
     )
   }

@@ -119,6 +119,7 @@ export function readWriteHeaders(headers: Headers): S3WriteOutput {
     ServerSideEncryption: text(headers, 'x-amz-server-side-encryption'),
     ChecksumCRC32: text(headers, 'x-amz-checksum-crc32'),
     ChecksumCRC32C: text(headers, 'x-amz-checksum-crc32c'),
+    ChecksumCRC64NVME: text(headers, 'x-amz-checksum-crc64nvme'),
     ChecksumSHA1: text(headers, 'x-amz-checksum-sha1'),
     ChecksumSHA256: text(headers, 'x-amz-checksum-sha256'),
   })

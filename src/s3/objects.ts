@@ -175,11 +175,18 @@ export async function getObject(
     return output
   }
   if (!hasChecksum(output)) return output
-  return (await import('./response-checksum.ts')).verifiedOutput(context, input, output)
+  // Loaded once, on the first answer with a checksum (an import() per call costs ~5 us).
+  responseChecksum ??= await import('./response-checksum.ts')
+  return responseChecksum.verifiedOutput(context, input, output)
 }
 
+let responseChecksum: typeof import('./response-checksum.ts') | undefined
+
 const hasChecksum = (output: GetObjectOutput): boolean =>
-  Boolean(output.ChecksumCRC32 || output.ChecksumCRC32C || output.ChecksumSHA1 || output.ChecksumSHA256)
+  Boolean(
+    output.ChecksumCRC32 || output.ChecksumCRC32C || output.ChecksumCRC64NVME || output.ChecksumSHA1 ||
+      output.ChecksumSHA256,
+  )
 
 /** The GetObject answer with its body as stored (see getObject). */
 async function storedBytes(context: S3Context, input: GetObjectInput): Promise<GetObjectOutput> {

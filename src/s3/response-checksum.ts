@@ -12,13 +12,14 @@ import type { S3Context } from './context.ts'
 import type { GetObjectInput, GetObjectOutput, S3ObjectBody } from './types.ts'
 
 // Which checksum is checked when an answer has several: the AWS SDK for JavaScript v3's order
-// (flexible checksums, PRIORITY_ORDER_ALGORITHMS). CRC64NVME, which S3 stores for objects
-// uploaded without a checksum, is not computed here; SDK v3 also skips it without its CRT add-on.
+// (flexible checksums, PRIORITY_ORDER_ALGORITHMS). CRC64NVME comes last, and is the one S3 stores
+// for every object uploaded without a checksum of its own.
 const PRIORITY: readonly (readonly [Algorithm, keyof GetObjectOutput])[] = [
   ['SHA256', 'ChecksumSHA256'],
   ['SHA1', 'ChecksumSHA1'],
   ['CRC32', 'ChecksumCRC32'],
   ['CRC32C', 'ChecksumCRC32C'],
+  ['CRC64NVME', 'ChecksumCRC64NVME'],
 ]
 
 // A multipart object's checksum is a checksum of its parts' checksums, `<base64>-<part count>`
@@ -38,6 +39,47 @@ async function checksumOf(algorithm: Algorithm, data: Uint8Array): Promise<strin
   }
   const digest = await crypto.subtle.digest(algorithm === 'SHA1' ? 'SHA-1' : 'SHA-256', data as Uint8Array<ArrayBuffer>)
   return toBase64(new Uint8Array(digest))
+}
+
+/** Whether `stream` is a byte stream (Node's and Deno's fetch bodies are; Bun's are not). */
+function supportsByob(stream: ReadableStream<Uint8Array>): boolean {
+  try {
+    stream.getReader({ mode: 'byob' }).releaseLock()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * `source` passed on as a byte stream, as fetch gave it (a caller may read it with a BYOB
+ * reader), each chunk seen by `update` and `check` run at its end.
+ */
+function checkedByteStream(
+  source: ReadableStream<Uint8Array>,
+  update: (chunk: Uint8Array) => void,
+  check: () => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader()
+  return new ReadableStream({
+    type: 'bytes',
+    async pull(controller: ReadableByteStreamController) {
+      const { done, value } = await reader.read()
+      if (done) {
+        check()
+        controller.close()
+        // A BYOB read waiting at the end is answered with nothing (Streams standard: a byte
+        // stream's pending read must be responded to after close()).
+        controller.byobRequest?.respond(0)
+        return
+      }
+      update(value)
+      // A byte stream takes over the chunk's whole buffer: copy a chunk that shares its buffer.
+      const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength
+      controller.enqueue((whole ? value : value.slice()) as Uint8Array<ArrayBuffer>)
+    },
+    cancel: (reason) => reader.cancel(reason),
+  })
 }
 
 /** `output` with a Body that checks what it returns against the stored checksum. */
@@ -70,16 +112,18 @@ export function verifiedOutput(
       context.logger.debug(`S3.GetObject: not checking the ${algorithm} of a streamed body: this runtime has no incremental ${algorithm}`, { resource })
       return original.stream()
     }
-    return original.stream().pipeThrough(
+    const check = (): void => {
+      const actual = sum.result()
+      if (actual !== expected) throw mismatch(actual)
+    }
+    const source = original.stream()
+    return supportsByob(source) ? checkedByteStream(source, sum.update, check) : source.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           sum.update(chunk)
           controller.enqueue(chunk)
         },
-        flush() {
-          const actual = sum.result()
-          if (actual !== expected) throw mismatch(actual)
-        },
+        flush: check,
       }),
     )
   }

@@ -19,6 +19,7 @@ export interface S3WriteOutput {
   ServerSideEncryption?: string
   ChecksumCRC32?: string
   ChecksumCRC32C?: string
+  ChecksumCRC64NVME?: string
   ChecksumSHA1?: string
   ChecksumSHA256?: string
 }
@@ -53,7 +54,7 @@ export interface PutObjectInput extends S3ObjectAttributes, S3CallOptions {
    * Compute and send `x-amz-checksum-<algorithm>` (a stream's as an aws-chunked trailer); without
    * it, CRC32 unless the client's `requestChecksumCalculation` is `WHEN_REQUIRED`.
    */
-  ChecksumAlgorithm?: 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'
+  ChecksumAlgorithm?: 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
 }
 
 /** PutObject output. */

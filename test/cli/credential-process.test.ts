@@ -179,6 +179,35 @@ test('another token in the web identity token file is another cache entry', asyn
   removeDirs(home)
 })
 
+test("another token in a profile's web_identity_token_file makes the cached entry stale, on both paths", async () => {
+  const home = tempDir()
+  const tokenFile = join(home, 'profile-token')
+  mkdirSync(join(home, '.aws'))
+  writeFileSync(join(home, '.aws', 'config'), `[profile wi]\nrole_arn = ${ROLE}\nweb_identity_token_file = ${tokenFile}\nrole_session_name = pod\n`)
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...base } = world.env({ HOME: home })
+  const exchange = async (command: string[] = [BUN, MAIN]): Promise<ProcessOutput> => {
+    const { code, stdout, stderr } = await runCli(['credential-process', '--profile', 'wi'], { env: base, command })
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    return JSON.parse(stdout)
+  }
+  const calls = (): number => world.emulator.stats().stsCalls.AssumeRoleWithWebIdentity ?? 0
+  const before = calls()
+  writeFileSync(tokenFile, await world.emulator.oidc.mint({ subject: 'system:serviceaccount:a:first' }))
+  const first = await exchange()
+  expect(await exchange()).toEqual(first)
+  expect(calls()).toBe(before + 1)
+  // The entry records the token file's version (no token in it).
+  const entry = JSON.parse(readFileSync(cacheFile(home), 'utf8'))
+  expect(Object.keys(entry.Files)).toEqual([tokenFile])
+  writeFileSync(tokenFile, await world.emulator.oidc.mint({ subject: 'system:serviceaccount:b:second' }))
+  const second = await exchange()
+  expect(second.AccessKeyId).not.toBe(first.AccessKeyId)
+  expect(calls()).toBe(before + 2)
+  expect(await exchange()).toEqual(second)
+  expect(calls()).toBe(before + 2)
+  removeDirs(home)
+})
+
 test('a profile whose credential_process comes back to itself through AWS_PROFILE stops at once, saying so', async () => {
   const home = tempDir()
   mkdirSync(join(home, '.aws'))

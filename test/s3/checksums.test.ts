@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { crc32, uint32Bytes } from '../../src/aws/crc32.ts'
+import { createCrc64Nvme, crc64nvme } from '../../src/aws/crc64nvme.ts'
 import { toBase64 } from '../../src/aws/md5.ts'
 import { createEmulator } from '../../src/emulator/emulator.ts'
 import { getPlatform, setPlatform } from '../../src/platform.ts'
@@ -130,7 +131,7 @@ describe('requests: a CRC32 with every upload, by default', () => {
     const upload = () => s3.putObject({ Bucket: BUCKET, Key: 'sha.bin', Body: new Blob([BODY]).stream(), ContentLength: BODY.length, ChecksumAlgorithm: 'SHA256' })
     expect(await upload().catch((e) => e)).toMatchObject({
       name: 'ConfigError',
-      message: 'S3.PutObject: a SHA256 checksum of a stream needs an incremental SHA256, which this runtime lacks; pass the Body as bytes, or use CRC32 or CRC32C',
+      message: 'S3.PutObject: a SHA256 checksum of a stream needs an incremental SHA256, which this runtime lacks; pass the Body as bytes, or use CRC32, CRC32C or CRC64NVME',
     })
     const before = getPlatform()
     setPlatform(nodePlatform)
@@ -177,7 +178,7 @@ describe('requests: a CRC32 with every upload, by default', () => {
 describe('responses: the body checked against the stored checksum, by default', () => {
   test('intact bodies read as stored, through bytes(), text() and stream(), for each algorithm', async () => {
     const { s3, last } = await setup()
-    for (const algorithm of ['CRC32', 'CRC32C', 'SHA1', 'SHA256'] as const) {
+    for (const algorithm of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const) {
       await s3.putObject({ Bucket: BUCKET, Key: algorithm, Body: BODY, ChecksumAlgorithm: algorithm })
       const got = await s3.getObject({ Bucket: BUCKET, Key: algorithm })
       expect(last('GET').headers.get('x-amz-checksum-mode')).toBe('ENABLED')
@@ -217,6 +218,16 @@ describe('responses: the body checked against the stored checksum, by default', 
     })().catch((e) => e)
     expect(failure).toMatchObject(expected)
     expect(received).toBe(BODY.length)
+  })
+
+  test('a damaged CRC64NVME body (the checksum S3 stores for objects uploaded without one) fails too, whole and streamed', async () => {
+    const { s3, damaged } = await setup()
+    await s3.putObject({ Bucket: BUCKET, Key: 'nvme', Body: BODY, ChecksumAlgorithm: 'CRC64NVME' })
+    damaged()
+    const expected = { code: 'ChecksumMismatch', message: expect.stringContaining("the object's stored CRC64NVME is ") }
+    expect(await (await s3.getObject({ Bucket: BUCKET, Key: 'nvme' })).Body.bytes().catch((e) => e)).toMatchObject(expected)
+    const stream = (await s3.getObject({ Bucket: BUCKET, Key: 'nvme' })).Body.stream()
+    expect(await new Response(stream).bytes().catch((e) => e)).toMatchObject(expected)
   })
 
   test("a damaged SHA256 body fails too, streamed, through the host's incremental hash", async () => {
@@ -273,6 +284,34 @@ describe('responses: the body checked against the stored checksum, by default', 
     const got = await s3.getObject({ Bucket: BUCKET, Key: 'mp' })
     expect(got.ChecksumCRC32).toBe('AAAAAA==-3')
     expect(await got.Body.text()).toBe('not the parts')
+  })
+})
+
+describe('CRC-64/NVME (slicing by 8)', () => {
+  // The definition, bit by bit: reflected polynomial, all-ones initial value and final XOR.
+  const reference = (data: Uint8Array): bigint => {
+    let c = 0xffffffffffffffffn
+    for (const byte of data) {
+      c ^= BigInt(byte)
+      for (let bit = 0; bit < 8; bit++) c = c & 1n ? (c >> 1n) ^ 0x9a6c9329ac4bc9b5n : c >> 1n
+    }
+    return c ^ 0xffffffffffffffffn
+  }
+  const asBigInt = (bytes: Uint8Array): bigint => new DataView(bytes.buffer).getBigUint64(0)
+
+  test('its check value, and the definition over any bytes, whole and in pieces', () => {
+    expect(asBigInt(crc64nvme(new TextEncoder().encode('123456789')))).toBe(0xae8b14860a799888n)
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (data, at) => {
+        const cut = data.length === 0 ? 0 : at % data.length
+        const crc = createCrc64Nvme()
+        crc.update(data.subarray(0, cut))
+        crc.update(data.subarray(cut))
+        expect(asBigInt(crc.digest())).toBe(reference(data))
+        expect(asBigInt(crc64nvme(data))).toBe(reference(data))
+      }),
+      { numRuns: 200 },
+    )
   })
 })
 

@@ -5,11 +5,12 @@
 import type { CAC } from 'cac'
 import process from 'node:process'
 import { maskKey } from '../../credentials/redact.ts'
+import { fileStamp } from '../../runtime/credential-cache-file.ts'
 import { defaultCacheDir, openCredentialCache } from '../../runtime/credential-cache.ts'
 import type { Credentials } from '../../types.ts'
 import { addCredentialOptions, effectiveEnv, parseCredentialFlags } from '../credential-options.ts'
 import { createCliLogger, out } from '../output.ts'
-import { credentialProcessKey, formatCredentialProcess, reusable } from '../process-credentials.ts'
+import { credentialProcessKey, formatCredentialProcess, reusable, sameFiles } from '../process-credentials.ts'
 
 /** Register `credential-process`. */
 export function registerCredentialProcess(cli: CAC): void {
@@ -27,20 +28,22 @@ export function registerCredentialProcess(cli: CAC): void {
       const key = await credentialProcessKey(flags, env)
       const cache = raw.cache === false ? undefined : await openCredentialCache(defaultCacheDir(env), (m) => logger.debug(m))
       const cached = await cache?.read(key)
-      if (cached && reusable(cached, Date.now())) {
+      if (cached && reusable(cached, Date.now()) && sameFiles(cached)) {
         logger.debug('using cached credentials', { accessKeyId: maskKey(cached.credentials.accessKeyId) })
         out(formatCredentialProcess(cached.credentials))
         return
       }
       const fetchFresh = async (): Promise<Credentials> => {
         const again = await cache?.read(key)
-        if (again && reusable(again, Date.now())) return again.credentials
+        if (again && reusable(again, Date.now()) && sameFiles(again)) return again.credentials
         // Loaded only on a cache miss: the credential sources are most of the start-up cost.
-        const { openCredentials } = await import('../credential-session.ts')
+        const { openCredentials, profileTokenFiles } = await import('../credential-session.ts')
         const { session } = await openCredentials(flags, { logger, autoStart: false })
         try {
+          // Stamped before the fetch: a token replaced meanwhile makes the entry stale, not wrong.
+          const files = Object.fromEntries((await profileTokenFiles(env)).map((path) => [path, fileStamp(path)]))
           const credentials = await session.get()
-          await cache?.write(key, credentials)
+          await cache?.write(key, credentials, files)
           return credentials
         } finally {
           await session.stop()

@@ -56,6 +56,15 @@ test('the library drives the emulator on Node through the built package', async 
     const back = await s3.getObject({ Bucket: 'node-smoke', Key: 'streamed.bin' })
     assert.equal(back.ChecksumCRC32, streamed.ChecksumCRC32)
     assert.deepEqual(new Uint8Array(await new Response(back.Body.stream()).arrayBuffer()), big)
+    // The checked body is still a byte stream, as undici's is: a BYOB reader reads it.
+    const byob = (await s3.getObject({ Bucket: 'node-smoke', Key: 'streamed.bin' })).Body.stream().getReader({ mode: 'byob' })
+    let read = 0
+    for (;;) {
+      const { done, value } = await byob.read(new Uint8Array(4096))
+      if (done) break
+      read += value.length
+    }
+    assert.equal(read, big.length)
 
     const ddb = createDynamoDbClient({ region, endpoint, credentials })
     await ddb.createTable({
