@@ -55,11 +55,11 @@ export async function prepareBody(
   return { kind: 'bytes', bytes }
 }
 
-/** Wrap a GetObject response as the SDK-like one-shot body. */
-export function objectBody(response: Response): S3ObjectBody {
-  const bytes = async (): Promise<Uint8Array> => new Uint8Array(await response.arrayBuffer())
-  const stream = (): ReadableStream<Uint8Array> =>
-    response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })
+/** The SDK-like one-shot body over its two readers: all bytes, or a stream. */
+export function oneShotBody(
+  bytes: () => Promise<Uint8Array>,
+  stream: () => ReadableStream<Uint8Array>,
+): S3ObjectBody {
   const text = async (encoding?: string): Promise<string> =>
     new TextDecoder(encoding ?? 'utf-8').decode(await bytes())
   return {
@@ -70,4 +70,12 @@ export function objectBody(response: Response): S3ObjectBody {
     transformToString: text,
     transformToWebStream: stream,
   }
+}
+
+/** Wrap a GetObject response as the SDK-like one-shot body. */
+export function objectBody(response: Response): S3ObjectBody {
+  return oneShotBody(
+    async () => new Uint8Array(await response.arrayBuffer()),
+    () => response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
+  )
 }

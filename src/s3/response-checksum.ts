@@ -9,7 +9,8 @@ import { AwsServiceError } from '../errors.ts'
 import { runningChecksum } from './checksums.ts'
 import type { S3ChecksumAlgorithm as Algorithm } from './checksums.ts'
 import type { S3Context } from './context.ts'
-import type { GetObjectInput, GetObjectOutput, S3ObjectBody } from './types.ts'
+import { oneShotBody } from './body.ts'
+import type { GetObjectInput, GetObjectOutput } from './types.ts'
 
 // Which checksum is checked when an answer has several: the AWS SDK for JavaScript v3's order
 // (flexible checksums, PRIORITY_ORDER_ALGORITHMS). CRC64NVME comes last, and is the one S3 stores
@@ -127,14 +128,5 @@ export function verifiedOutput(
       }),
     )
   }
-  const text = async (encoding?: string): Promise<string> => new TextDecoder(encoding ?? 'utf-8').decode(await bytes())
-  const body: S3ObjectBody = {
-    bytes,
-    text: () => text(),
-    stream,
-    transformToByteArray: bytes,
-    transformToString: text,
-    transformToWebStream: stream,
-  }
-  return { ...output, Body: body }
+  return { ...output, Body: oneShotBody(bytes, stream) }
 }

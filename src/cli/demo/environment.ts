@@ -30,6 +30,12 @@ export interface DemoEnvironment {
   close(): Promise<string | undefined>
 }
 
+/** S3 and DynamoDB clients with the long-term base keys (setup, cleanup: not the sessions under test). */
+function baseClients(environment: DemoEnvironment, logger: Logger) {
+  const common = { region: environment.region, endpoint: environment.endpoint, credentials: environment.base, logger }
+  return { s3: createS3Client(common), ddb: createDynamoDbClient(common) }
+}
+
 /** Start the embedded emulator with credentials that live `lifetimeSeconds`. */
 export async function startEmbedded(lifetimeSeconds: number): Promise<DemoEnvironment> {
   const emulator = createEmulator({ lifetimeSeconds })
@@ -136,14 +142,7 @@ export async function setUp(
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<void> {
-  const common = {
-    region: environment.region,
-    endpoint: environment.endpoint,
-    credentials: environment.base,
-    logger,
-  }
-  const s3 = createS3Client(common)
-  const ddb = createDynamoDbClient(common)
+  const { s3, ddb } = baseClients(environment, logger)
   await s3.createBucket({ Bucket: names.bucket })
   for (const TableName of [names.tables.refreshing, names.tables.static]) {
     await ddb.createTable({
@@ -179,14 +178,7 @@ export async function removeRun(
   names: DemoNames,
   logger: Logger,
 ): Promise<string> {
-  const common = {
-    region: environment.region,
-    endpoint: environment.endpoint,
-    credentials: environment.base,
-    logger,
-  }
-  const s3 = createS3Client(common)
-  const ddb = createDynamoDbClient(common)
+  const { s3, ddb } = baseClients(environment, logger)
   const removed: string[] = []
   const left: string[] = []
   const why = (error: unknown): string => (error instanceof Error ? error.message : String(error))
