@@ -60,6 +60,11 @@ export interface Platform {
    */
   readonly crc32?: ((data: Uint8Array, previous?: number) => number) | undefined
   /**
+   * The host's MD5, for the emulator's ETags and Content-MD5 checks: ~1.4 ms per MiB against
+   * ~4.8 ms for the plain TypeScript one (src/aws/md5.ts), which is used without it.
+   */
+  readonly md5?: ((data: Uint8Array) => Uint8Array) | undefined
+  /**
    * An incremental SHA-1/SHA-256 (WebCrypto digests only whole buffers): without it, a streamed
    * download whose checksum is a SHA is not verified (bytes() and text() still are).
    */

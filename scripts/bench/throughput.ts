@@ -7,6 +7,9 @@
  * each client with its default checksum settings, and both with checksums off ('WHEN_REQUIRED').
  * A probe first records, through a proxy, which checksum headers each S3 variant sends.
  */
+// The emulator serving the workers runs in this process as an application would run it, with
+// the Node/Bun platform installed: its MD5s (ETags) and CRC32s go through the host's hashes.
+import '../../src/runtime/install-platform.ts'
 import { join } from 'node:path'
 import type { BenchContext, Benchmark, Row } from './common.ts'
 import { isolatedEnv, missing, pendingRows, REGION, ROLE_ARN, runOk, scratch } from './common.ts'

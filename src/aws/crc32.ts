@@ -1,8 +1,9 @@
 /**
  * CRC-32 and CRC-32C in plain TypeScript (WebCrypto has neither): S3's flexible checksums use
  * both, DynamoDB's `x-amz-crc32` response header uses CRC-32. One implementation serves the
- * clients and the emulator.
+ * clients and the emulator; hostCrc32 prefers the host's native CRC-32 where there is one.
  */
+import { getPlatform } from '../platform.ts'
 
 function crcTable(polynomial: number): Uint32Array {
   const table = new Uint32Array(256)
@@ -34,6 +35,12 @@ export function crc32(data: Uint8Array, previous = 0): number {
 /** CRC-32C (Castagnoli) of `data`, unsigned; continues a running `previous` CRC if given. */
 export function crc32c(data: Uint8Array, previous = 0): number {
   return crc(CRC32C_TABLE, data, previous)
+}
+
+/** CRC-32 through the host's native one where the platform has one (~100x the table's speed). */
+export function hostCrc32(data: Uint8Array, previous?: number): number {
+  const host = getPlatform().crc32
+  return host ? host(data, previous) : crc32(data, previous)
 }
 
 /** A 32-bit value as 4 big-endian bytes (how S3 checksums are base64-encoded). */

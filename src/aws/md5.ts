@@ -2,6 +2,7 @@
  * MD5 (RFC 1321) in plain TypeScript. S3 ETags and `Content-MD5` are MD5 digests, and WebCrypto
  * (`crypto.subtle`) deliberately offers no MD5, so the emulator carries its own.
  */
+import { getPlatform } from '../platform.ts'
 
 // Per-round shift amounts and the sine-derived constants K[i] = floor(abs(sin(i + 1)) * 2^32),
 // both from RFC 1321 section 3.4.
@@ -66,6 +67,12 @@ export function md5(data: Uint8Array): Uint8Array {
   outView.setInt32(8, c0, true)
   outView.setInt32(12, d0, true)
   return out
+}
+
+/** MD5 through the host's where the platform has one (about 3x faster), else {@link md5}. */
+export function hostMd5(data: Uint8Array): Uint8Array {
+  const host = getPlatform().md5
+  return host ? host(data) : md5(data)
 }
 
 /** Standard (padded) base64 of `bytes`, as `Content-MD5` and `x-amz-checksum-*` carry it. */

@@ -4,7 +4,7 @@
  * which botocore and the SDKs verify when present), plus the error shape
  * `{"__type":"<namespace>#<Code>","message":"..."}`.
  */
-import { crc32 } from '../aws/crc32.ts'
+import { hostCrc32 } from '../aws/crc32.ts'
 import type { EmulatorFault } from './context.ts'
 import { DynamoDbFault, errorType, messageMember } from './dynamodb-errors.ts'
 
@@ -17,7 +17,7 @@ export function jsonResponse(body: unknown, status: number, requestId: string): 
       'content-type': 'application/x-amz-json-1.0',
       'content-length': String(bytes.length),
       'x-amzn-requestid': requestId,
-      'x-amz-crc32': String(crc32(bytes)),
+      'x-amz-crc32': String(hostCrc32(bytes)),
     },
   })
 }

@@ -4,7 +4,7 @@
  * object integrity"). The emulator verifies them and stores the value to return on GET/HEAD.
  */
 import { EmulatorFault } from './context.ts'
-import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
+import { crc32c, hostCrc32, uint32Bytes } from '../aws/crc32.ts'
 import { crc64nvme } from '../aws/crc64nvme.ts'
 import { toBase64 } from '../aws/md5.ts'
 
@@ -34,7 +34,7 @@ export async function computeChecksum(
 ): Promise<string> {
   switch (algorithm) {
     case 'CRC32':
-      return toBase64(uint32Bytes(crc32(data)))
+      return toBase64(uint32Bytes(hostCrc32(data)))
     case 'CRC32C':
       return toBase64(uint32Bytes(crc32c(data)))
     case 'CRC64NVME':

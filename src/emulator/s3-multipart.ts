@@ -15,7 +15,7 @@ import {
   type S3Part,
   type S3Upload,
 } from './s3-store.ts'
-import { md5 } from '../aws/md5.ts'
+import { hostMd5 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 import {
   childrenNamed,
@@ -119,7 +119,7 @@ export function uploadPartCopy(call: S3Call, bucketName: string, key: string): R
     }
     body = body.slice(start, end + 1)
   }
-  const digest = md5(body)
+  const digest = hostMd5(body)
   const part: S3Part = {
     partNumber,
     body,

@@ -7,7 +7,7 @@ import { verifyChecksum, type StoredChecksum } from './s3-checksum.ts'
 import { decodeAwsChunked, isAwsChunked } from './s3-chunked.ts'
 import { canonicalUserId, type S3Store } from './s3-store.ts'
 import { el, escapeXml } from './s3-xml.ts'
-import { fromBase64, md5, toBase64 } from '../aws/md5.ts'
+import { fromBase64, hostMd5, toBase64 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 
 /** Everything an S3 operation needs about one request. */
@@ -187,7 +187,7 @@ export async function readPayload(call: S3Call): Promise<VerifiedPayload> {
       )
     }
   }
-  const digest = md5(data)
+  const digest = hostMd5(data)
   const contentMd5 = headers.get('content-md5')
   if (contentMd5 !== null) {
     const expected = fromBase64(contentMd5.trim())

@@ -4,7 +4,7 @@
  */
 import { EmulatorFault } from './context.ts'
 import type { StoredChecksum } from './s3-checksum.ts'
-import { md5 } from '../aws/md5.ts'
+import { hostMd5 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 
 /** Headers S3 stores with an object and returns on GET/HEAD (besides `x-amz-meta-*`). */
@@ -116,7 +116,7 @@ export function getUpload(bucket: S3Bucket, key: string, uploadId: string): S3Up
 
 /** S3's single-part ETag: the quoted hex MD5 of the body. */
 export function singlePartEtag(body: Uint8Array): string {
-  return `"${toHex(md5(body))}"`
+  return `"${toHex(hostMd5(body))}"`
 }
 
 /**
@@ -126,7 +126,7 @@ export function singlePartEtag(body: Uint8Array): string {
 export function multipartEtag(partMd5s: readonly Uint8Array[]): string {
   const joined = new Uint8Array(partMd5s.length * 16)
   partMd5s.forEach((digest, index) => joined.set(digest, index * 16))
-  return `"${toHex(md5(joined))}-${partMd5s.length}"`
+  return `"${toHex(hostMd5(joined))}-${partMd5s.length}"`
 }
 
 // UTF-16 code units order surrogates (U+D800-DFFF) before U+E000-FFFF; code points, and so UTF-8
@@ -157,5 +157,5 @@ export function randomId(bytes: number): string {
 /** The 64-hex-digit canonical user id S3 shows as `Owner/ID` for an account. */
 export function canonicalUserId(accountId: string): string {
   const bytes = new TextEncoder().encode(`stsrefresh-canonical-${accountId}`)
-  return toHex(md5(bytes)) + toHex(md5(new Uint8Array([...bytes, 1])))
+  return toHex(hostMd5(bytes)) + toHex(hostMd5(new Uint8Array([...bytes, 1])))
 }

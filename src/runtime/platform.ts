@@ -64,8 +64,15 @@ let chosenCrc32: Crc32 | undefined | null = null
 
 type BunHasher = new (algorithm: string) => { update(data: Uint8Array): void; digest(): Uint8Array }
 
+/** MD5 through Bun's CryptoHasher, else node:crypto (loaded on first use). */
+function md5(data: Uint8Array): Uint8Array {
+  const hash = createHash('md5')
+  hash.update(data)
+  return hash.digest()
+}
+
 /** Bun's CryptoHasher, else node:crypto's createHash (loaded on first use). */
-function createHash(algorithm: 'sha1' | 'sha256'): IncrementalHash {
+function createHash(algorithm: 'md5' | 'sha1' | 'sha256'): IncrementalHash {
   const Bun = (globalThis as { Bun?: { CryptoHasher?: BunHasher } }).Bun?.CryptoHasher
   if (Bun) return new Bun(algorithm)
   const hash = process.getBuiltinModule('node:crypto').createHash(algorithm)
@@ -92,4 +99,5 @@ export const nodePlatform: Platform = {
     return chosenCrc32
   },
   createHash,
+  md5,
 }

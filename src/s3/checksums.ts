@@ -4,17 +4,12 @@
  * no MD5 or CRC, so those are computed here (MD5 is shared with the emulator).
  */
 import { ConfigError } from '../errors.ts'
-import { crc32, crc32c, uint32Bytes } from '../aws/crc32.ts'
+import { crc32, crc32c, hostCrc32, uint32Bytes } from '../aws/crc32.ts'
 import { createCrc64Nvme, crc64nvme } from '../aws/crc64nvme.ts'
 import { md5, toBase64 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 import { getPlatform } from '../platform.ts'
 
-/** CRC-32 through the host's native one where there is one (~100x the table's speed). */
-export function fastCrc32(data: Uint8Array, previous?: number): number {
-  const host = getPlatform().crc32
-  return host ? host(data, previous) : crc32(data, previous)
-}
 
 /** The flexible checksum algorithms this client computes (S3 `ChecksumAlgorithm`). */
 export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
@@ -43,7 +38,7 @@ function crcOf(crc: (data: Uint8Array, previous?: number) => number): RunningChe
  * (a bare Web runtime: WebCrypto digests only whole buffers).
  */
 export function runningChecksum(algorithm: S3ChecksumAlgorithm): RunningChecksum | undefined {
-  if (algorithm === 'CRC32') return crcOf(fastCrc32)
+  if (algorithm === 'CRC32') return crcOf(hostCrc32)
   if (algorithm === 'CRC32C') return crcOf(crc32c)
   if (algorithm === 'CRC64NVME') {
     const crc = createCrc64Nvme()
@@ -70,7 +65,7 @@ export async function checksumHeader(
   const bytes = data as Uint8Array<ArrayBuffer>
   switch (algorithm.toUpperCase()) {
     case 'CRC32':
-      return [name, toBase64(uint32Bytes(fastCrc32(data)))]
+      return [name, toBase64(uint32Bytes(hostCrc32(data)))]
     case 'CRC32C':
       return [name, toBase64(uint32Bytes(crc32c(data)))]
     case 'CRC64NVME':

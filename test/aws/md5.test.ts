@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'bun:test'
-import { fromBase64, md5, toBase64 } from '../../src/aws/md5.ts'
+import fc from 'fast-check'
+import { fromBase64, hostMd5, md5, toBase64 } from '../../src/aws/md5.ts'
+import { getPlatform, setPlatform, webPlatform } from '../../src/platform.ts'
+import { nodePlatform } from '../../src/runtime/platform.ts'
 import { toHex } from '../../src/aws/hex.ts'
 import { bytes, nodeMd5 } from '../emulator/s3-helpers.ts'
 
@@ -50,4 +53,22 @@ describe('base64 helpers', () => {
     expect(fromBase64('not base64!')).toBeUndefined()
     expect(fromBase64('abc')).toBeUndefined()
   })
+})
+
+test("hostMd5: the host's MD5 (Node/Bun platform) equals RFC 1321's in TypeScript; without a platform it is that one", () => {
+  const before = getPlatform()
+  try {
+    setPlatform(nodePlatform)
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), (data) => {
+        expect(hostMd5(data)).toEqual(md5(data))
+      }),
+      { numRuns: 200 },
+    )
+    setPlatform(webPlatform)
+    const data = new TextEncoder().encode('message digest')
+    expect(hostMd5(data)).toEqual(md5(data))
+  } finally {
+    setPlatform(before)
+  }
 })
