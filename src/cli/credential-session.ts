@@ -13,7 +13,7 @@ import { promptMfaCode } from '../runtime/prompt.ts'
 import { type CredentialFlags, DEFAULT_DURATION_SECONDS, effectiveEnv } from './credential-options.ts'
 import { UsageError } from './output.ts'
 import { ConfigError } from '../errors.ts'
-import type { ChecksumSetting } from '../s3/checksum-settings.ts'
+import { type ChecksumSetting, parseChecksumSetting } from '../s3/checksum-settings.ts'
 
 /**
  * The selected profile's settings in the config files (`AWS_PROFILE`, else `default`), or none. A
@@ -52,8 +52,8 @@ export async function profileChecksumSettings(env: Record<string, string | undef
   const setting = (key: string): ChecksumSetting | undefined => {
     const value = profile[key]
     if (!value) return undefined
-    const upper = value.toUpperCase()
-    if (upper === 'WHEN_SUPPORTED' || upper === 'WHEN_REQUIRED') return upper
+    const parsed = parseChecksumSetting(value)
+    if (parsed) return parsed
     throw new ConfigError(
       `profile '${resolveProfileName(env)}' sets ${key} = ${value}: use when_supported (the default) or when_required`,
       { key, profile: resolveProfileName(env) },

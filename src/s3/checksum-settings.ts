@@ -14,10 +14,16 @@ export type ChecksumSetting = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED'
 
 const SETTINGS: readonly string[] = ['WHEN_SUPPORTED', 'WHEN_REQUIRED']
 
+/** `value` as a setting, any case (as the SDKs read it); undefined when it is not one. */
+export function parseChecksumSetting(value: string): ChecksumSetting | undefined {
+  const upper = value.toUpperCase()
+  return SETTINGS.includes(upper) ? (upper as ChecksumSetting) : undefined
+}
+
 function setting(given: string | undefined, name: string, what: string): ChecksumSetting | undefined {
   if (given === undefined || given === '') return undefined
-  const value = given.toUpperCase()
-  if (SETTINGS.includes(value)) return value as ChecksumSetting
+  const parsed = parseChecksumSetting(given)
+  if (parsed) return parsed
   throw new ConfigError(`${what} ${name} is '${given}': use WHEN_SUPPORTED (the default) or WHEN_REQUIRED`, {
     key: name,
   })

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.ts'
 import { crc32, crc32c, hostCrc32, uint32Bytes } from '../aws/crc32.ts'
-import { createCrc64Nvme, crc64nvme } from '../aws/crc64nvme.ts'
+import { createCrc64Nvme } from '../aws/crc64nvme.ts'
 import { md5, toBase64 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 import { getPlatform } from '../platform.ts'
@@ -53,6 +53,19 @@ export function contentMd5(data: Uint8Array): string {
   return toBase64(md5(data))
 }
 
+const ALGORITHMS: readonly string[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']
+
+/** The base64 checksum of a whole body, on any runtime (WebCrypto for a SHA the host lacks). */
+export async function checksumOf(algorithm: S3ChecksumAlgorithm, data: Uint8Array): Promise<string> {
+  const sum = runningChecksum(algorithm)
+  if (sum) {
+    sum.update(data)
+    return sum.result()
+  }
+  const name = algorithm === 'SHA1' ? 'SHA-1' : 'SHA-256'
+  return toBase64(new Uint8Array(await crypto.subtle.digest(name, data as Uint8Array<ArrayBuffer>)))
+}
+
 /**
  * The `x-amz-checksum-<algorithm>` header for `data`: name and base64 value (big-endian bytes for
  * the CRCs), per the S3 user guide "Checking object integrity".
@@ -61,25 +74,14 @@ export async function checksumHeader(
   algorithm: string,
   data: Uint8Array,
 ): Promise<[name: string, value: string]> {
-  const name = `x-amz-checksum-${algorithm.toLowerCase()}`
-  const bytes = data as Uint8Array<ArrayBuffer>
-  switch (algorithm.toUpperCase()) {
-    case 'CRC32':
-      return [name, toBase64(uint32Bytes(hostCrc32(data)))]
-    case 'CRC32C':
-      return [name, toBase64(uint32Bytes(crc32c(data)))]
-    case 'CRC64NVME':
-      return [name, toBase64(crc64nvme(data))]
-    case 'SHA1':
-      return [name, toBase64(new Uint8Array(await crypto.subtle.digest('SHA-1', bytes)))]
-    case 'SHA256':
-      return [name, toBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))]
-    default:
-      throw new ConfigError(
-        `S3 ChecksumAlgorithm '${algorithm}' is not supported by this client: use CRC32, CRC32C, CRC64NVME, SHA1 or SHA256`,
-        { key: 'ChecksumAlgorithm' },
-      )
+  const upper = algorithm.toUpperCase()
+  if (!ALGORITHMS.includes(upper)) {
+    throw new ConfigError(
+      `S3 ChecksumAlgorithm '${algorithm}' is not supported by this client: use CRC32, CRC32C, CRC64NVME, SHA1 or SHA256`,
+      { key: 'ChecksumAlgorithm' },
+    )
   }
+  return [`x-amz-checksum-${upper.toLowerCase()}`, await checksumOf(upper as S3ChecksumAlgorithm, data)]
 }
 
 /**

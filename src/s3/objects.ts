@@ -19,6 +19,14 @@ import type {
   PutObjectOutput,
 } from './types.ts'
 
+// The checksum modules, loaded on first use and kept (an import() per call costs ~5 us).
+let checksums: typeof import('./checksums.ts') | undefined
+let responseChecksum: typeof import('./response-checksum.ts') | undefined
+
+/** Whether a read asks for the stored checksum: the call says so, or the client does by default. */
+const asksChecksum = (context: S3Context, input: GetObjectInput): boolean =>
+  input.ChecksumMode === 'ENABLED' || context.responseChecksumValidation === 'WHEN_SUPPORTED'
+
 /** `signal` only when given (the layer's call shape has no `undefined` members). */
 export function signalOf(input: { signal?: AbortSignal }): { signal?: AbortSignal } {
   return input.signal ? { signal: input.signal } : {}
@@ -50,8 +58,8 @@ export async function putObject(
   const algorithm =
     input.ChecksumAlgorithm ?? (context.requestChecksumCalculation === 'WHEN_SUPPORTED' ? 'CRC32' : undefined)
   if (algorithm && prepared.kind === 'bytes') {
-    const { checksumHeader } = await import('./checksums.ts')
-    const [name, value] = await checksumHeader(algorithm, prepared.bytes)
+    checksums ??= await import('./checksums.ts')
+    const [name, value] = await checksums.checksumHeader(algorithm, prepared.bytes)
     headers[name] = value
     headers['x-amz-sdk-checksum-algorithm'] = algorithm
   } else if (algorithm && prepared.kind === 'stream') {
@@ -86,12 +94,9 @@ export async function sendRead(
   input: GetObjectInput,
   fetchInit?: Readonly<Record<string, unknown>>,
 ): Promise<Response> {
-  // As the AWS SDKs: ask for the stored checksum unless asked not to (responseChecksumValidation).
-  const checksumMode =
-    input.ChecksumMode === 'ENABLED' || context.responseChecksumValidation === 'WHEN_SUPPORTED'
   const response = await context.send(
     context.target(input.Bucket, input.Key),
-    { ...readCall(operation, method, input, checksumMode), ...(fetchInit ? { fetchInit } : {}) },
+    { ...readCall(operation, method, input, asksChecksum(context, input)), ...(fetchInit ? { fetchInit } : {}) },
   )
   if (response.status === 304) {
     await response.arrayBuffer()
@@ -171,16 +176,10 @@ export async function getObject(
   const output = await storedBytes(context, input)
   // The body is checked against the checksum S3 stored with the object, as the AWS SDKs do; a
   // Range is a part of the object, which S3 sends no checksum for.
-  if (input.Range || (input.ChecksumMode !== 'ENABLED' && context.responseChecksumValidation !== 'WHEN_SUPPORTED')) {
-    return output
-  }
-  if (!hasChecksum(output)) return output
-  // Loaded once, on the first answer with a checksum (an import() per call costs ~5 us).
+  if (input.Range || !asksChecksum(context, input) || !hasChecksum(output)) return output
   responseChecksum ??= await import('./response-checksum.ts')
   return responseChecksum.verifiedOutput(context, input, output)
 }
-
-let responseChecksum: typeof import('./response-checksum.ts') | undefined
 
 const hasChecksum = (output: GetObjectOutput): boolean =>
   Boolean(

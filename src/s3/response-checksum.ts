@@ -4,9 +4,8 @@
  * and text() reject, and a stream errors after its last chunk, with code `ChecksumMismatch` when
  * the bytes received are not the bytes stored. Loaded only for an answer that carries a checksum.
  */
-import { toBase64 } from '../aws/md5.ts'
 import { AwsServiceError } from '../errors.ts'
-import { runningChecksum } from './checksums.ts'
+import { checksumOf, runningChecksum } from './checksums.ts'
 import type { S3ChecksumAlgorithm as Algorithm } from './checksums.ts'
 import type { S3Context } from './context.ts'
 import { oneShotBody } from './body.ts'
@@ -29,17 +28,6 @@ const PRIORITY: readonly (readonly [Algorithm, keyof GetObjectOutput])[] = [
 const isComposite = (value: string): boolean => {
   const match = /-([1-9]\d{0,4})$/.exec(value)
   return match !== null && Number(match[1]) <= 10_000
-}
-
-/** The checksum of a whole body, on any runtime (WebCrypto for the SHAs). */
-async function checksumOf(algorithm: Algorithm, data: Uint8Array): Promise<string> {
-  const sum = runningChecksum(algorithm)
-  if (sum) {
-    sum.update(data)
-    return sum.result()
-  }
-  const digest = await crypto.subtle.digest(algorithm === 'SHA1' ? 'SHA-1' : 'SHA-256', data as Uint8Array<ArrayBuffer>)
-  return toBase64(new Uint8Array(digest))
 }
 
 /** Whether `stream` is a byte stream (Node's and Deno's fetch bodies are; Bun's are not). */

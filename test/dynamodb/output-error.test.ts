@@ -19,6 +19,15 @@ import {
 import type { FetchLike } from '../../src/types.ts'
 
 const PRICE = '19.999999999999999999'
+// One more `count`, returning the whole item (whose `price` no JavaScript number holds).
+const INCREMENT = {
+  TableName: 'items',
+  Key: { pk: 'p1' },
+  UpdateExpression: 'SET #c = #c + :one',
+  ExpressionAttributeNames: { '#c': 'count' },
+  ExpressionAttributeValues: { ':one': 1 },
+  ReturnValues: 'ALL_NEW',
+} as const
 
 /** An emulator with table `items` (pk S) holding `p1` (price PRICE, count 0) and `p2`. */
 async function setup(options: Partial<DynamoDbClientOptions> = {}): Promise<DynamoDbClient> {
@@ -84,16 +93,7 @@ async function count(ddb: DynamoDbClient): Promise<string> {
 describe('OutputConversionError', () => {
   test('UpdateItem ALL_NEW: the update is applied once, and the error says so', async () => {
     const ddb = await setup()
-    const error = await conversionError(
-      ddb.updateItem({
-        TableName: 'items',
-        Key: { pk: 'p1' },
-        UpdateExpression: 'SET #c = #c + :one',
-        ExpressionAttributeNames: { '#c': 'count' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    )
+    const error = await conversionError(ddb.updateItem(INCREMENT))
     expect(error.message).toBe(
       'DynamoDB.UpdateItem on table items: SUCCEEDED (the write was applied: do not repeat it), ' +
         'but its output cannot be converted to plain JavaScript: Cannot unmarshall ' +
@@ -241,14 +241,7 @@ describe('OutputConversionError', () => {
 
   test('wrapNumbers and raw: true read the same items without an error', async () => {
     const wrapped = await setup({ unmarshallOptions: { wrapNumbers: true } })
-    const { Attributes } = await wrapped.updateItem({
-      TableName: 'items',
-      Key: { pk: 'p1' },
-      UpdateExpression: 'SET #c = #c + :one',
-      ExpressionAttributeNames: { '#c': 'count' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'ALL_NEW',
-    })
+    const { Attributes } = await wrapped.updateItem(INCREMENT)
     expect(String(Attributes?.price)).toBe(PRICE)
     const raw = await (await setup()).getItem({ TableName: 'items', Key: { pk: { S: 'p1' } } }, {
       raw: true,
