@@ -26,14 +26,21 @@ const DEFAULTS = 'checksums: each client\'s default'
 const OFF = "checksums off on both ('WHEN_REQUIRED')"
 const CEILING = 'ceiling (signed once, replayed)'
 
-type Samples = Record<'stsrefresh' | 'sdk' | 'stsrefreshOff' | 'sdkOff' | 'fetch', number[] | undefined>
+type Variant = 'stsrefresh' | 'sdk' | 'stsrefreshOff' | 'sdkOff' | 'fetch'
+type Samples = Record<Variant, number[] | undefined> & {
+  /** The worker's CPU time per pair, per sample (client-worker.mjs). */
+  readonly cpuMsPerPair: Partial<Record<Variant, number[]>>
+}
 
 /** What one variant's PUT and GET carried, seen by the probe proxy. */
 function describe(seen: Map<string, Set<string>>, prefix: string): string {
   const put = seen.get(`PUT ${prefix}`) ?? new Set()
   const get = seen.get(`GET ${prefix}`) ?? new Set()
   const crc = [...put].filter((h) => h.startsWith('x-amz-checksum-')).map((h) => h.slice(15).toUpperCase())
-  return `PUT ${crc.length ? `sends ${crc.join('+')}` : 'sends no checksum'}, GET ${get.has('x-amz-checksum-mode') ? 'asks for and validates the checksum' : 'asks for no checksum'}`
+  // How the upload's payload was signed: its SHA-256, or UNSIGNED-PAYLOAD (which the emulator,
+  // as S3, does not hash).
+  const payload = [...put].filter((h) => h.startsWith('payload:')).map((h) => h.slice(8)).join('+')
+  return `PUT ${crc.length ? `sends ${crc.join('+')}` : 'sends no checksum'} (payload ${payload === 'signed' ? 'hash signed' : payload}), GET ${get.has('x-amz-checksum-mode') ? 'asks for and validates the checksum' : 'asks for no checksum'}`
 }
 
 export const throughput: Benchmark = {
@@ -92,6 +99,8 @@ export const throughput: Benchmark = {
             const slot = `${request.method} ${key.replace(/-\d+$/, '')}`
             const headers = seen.get(slot) ?? new Set<string>()
             for (const [name] of request.headers) if (/^x-amz-(checksum|sdk-checksum)/.test(name)) headers.add(name)
+            const payload = request.headers.get('x-amz-content-sha256') ?? 'none'
+            headers.add(`payload:${/^[0-9a-f]{64}$/.test(payload) ? 'signed' : payload}`)
             seen.set(slot, headers)
             return emulator.fetch(request)
           },
@@ -117,17 +126,24 @@ export const throughput: Benchmark = {
             const samples = JSON.parse(done.stdout) as Samples
             const fetchSamples = samples.fetch!
             const pair = (ours: number[], other: number[]) => summarize(ours.map((v, i) => v / other[i]!))
-            const block = (caseName: string, ours: number[], sdk: number[], ceilingNote: string, sdkNote?: string): void => {
-              rows.push({ item: 4, case: caseName, subject: 'stsrefresh', metric: METRIC, value: summarize(ours), ratio: { to: 'sdk-v3', value: pair(ours, sdk) }, status: 'ok', note: `${formatRatio(pair(ours, fetchSamples).median)} of the ceiling` })
-              rows.push({ item: 4, case: caseName, subject: 'sdk-v3', metric: METRIC, value: summarize(sdk), ratio: { to: 'ceiling', value: pair(sdk, fetchSamples) }, status: 'ok', ...(sdkNote ? { note: sdkNote } : {}) })
-              rows.push({ item: 4, case: caseName, subject: CEILING, metric: METRIC, value: summarize(fetchSamples), status: 'ok', note: ceilingNote })
+            // The client's CPU per pair, median of the samples: where the server bounds the rate,
+            // this is what separates the clients.
+            const cpuOf = (variant: Variant): string => {
+              const values = samples.cpuMsPerPair[variant] ?? []
+              return values.length ? `${summarize(values).median.toFixed(2)} ms` : 'n/a'
+            }
+            const block = (caseName: string, ours: Variant, sdk: Variant, ceilingNote: string, sdkNote?: string): void => {
+              const [oursRates, sdkRates] = [samples[ours]!, samples[sdk]!]
+              rows.push({ item: 4, case: caseName, subject: 'stsrefresh', metric: METRIC, value: summarize(oursRates), ratio: { to: 'sdk-v3', value: pair(oursRates, sdkRates) }, status: 'ok', note: `${formatRatio(pair(oursRates, fetchSamples).median)} of the ceiling; client CPU ${cpuOf(ours)} per pair` })
+              rows.push({ item: 4, case: caseName, subject: 'sdk-v3', metric: METRIC, value: summarize(sdkRates), ratio: { to: 'ceiling', value: pair(sdkRates, fetchSamples) }, status: 'ok', note: `client CPU ${cpuOf(sdk)} per pair${sdkNote ? `; ${sdkNote}` : ''}` })
+              rows.push({ item: 4, case: caseName, subject: CEILING, metric: METRIC, value: summarize(fetchSamples), status: 'ok', note: `${ceilingNote}; client CPU ${cpuOf('fetch')} per pair` })
             }
             if (kind === 'ddb') {
-              block(base, samples.stsrefresh!, samples.sdk!, 'PutItem/GetItem signed once per sample, replayed; 200 and the item checked')
+              block(base, 'stsrefresh', 'sdk', 'PutItem/GetItem signed once per sample, replayed; 200 and the item checked')
             } else {
-              const ceilingNote = 'PUT/GET signed once per sample, replayed; PUT 200 and the full GET body checked; no checksum headers; the same samples in both S3 cases'
-              block(`${base}; ${DEFAULTS}`, samples.stsrefresh!, samples.sdk!, ceilingNote, `default: ${probe.sdk}; stsrefresh default: ${probe.stsrefresh}`)
-              block(`${base}; ${OFF}`, samples.stsrefreshOff!, samples.sdkOff!, ceilingNote)
+              const ceilingNote = 'PUT/GET signed once per sample (the payload hash signed), replayed; PUT 200 and the full GET body checked; no checksum headers; the same samples in both S3 cases'
+              block(`${base}; ${DEFAULTS}`, 'stsrefresh', 'sdk', ceilingNote, `default: ${probe.sdk}; stsrefresh default: ${probe.stsrefresh}`)
+              block(`${base}; ${OFF}`, 'stsrefreshOff', 'sdkOff', ceilingNote)
             }
           }
         }
@@ -141,6 +157,7 @@ export const throughput: Benchmark = {
     context.note('The ceiling: before each sample (untimed) every request a worker sends is SigV4-signed once (header auth, the same assumed-role credentials, signed payload hash, no checksum headers); the loop replays them with fetch. The emulator verifies, stores and answers as for the clients (checked every call: PUT/PutItem 200, GET returns the full object, GetItem the item); only client-side signing and SDK work are missing.')
     context.note('Node runs stsrefresh as bundled by Bun.build (target node, minified), the way scripts/build.ts builds dist/.')
     context.note('Workers run with an isolated environment (no AWS_* of the parent, fresh HOME).')
+    context.note("Client CPU per pair: the worker's process.cpuUsage() over each sample divided by its pairs, median of the samples (the worker runs one variant at a time). Where every variant sits at the ceiling's rate, the server is the bound and this is what a client costs.")
     return rows
   },
 }

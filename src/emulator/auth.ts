@@ -4,7 +4,7 @@
  * error the real service uses (codes and texts as STS, S3 and DynamoDB return them; see the
  * "Common Errors" pages of each API reference and S3's ErrorResponses list).
  */
-import { sha256Hex } from '../aws/hex.ts'
+import { payloadSha256 } from './payload-sha256.ts'
 import { EmulatorFault, type EmulatorIdentity, type EmulatorService } from './context.ts'
 import type { KeyStore } from './keys.ts'
 import { isRegionName, s3WrongRegion } from './regions.ts'
@@ -173,11 +173,11 @@ async function payloadHash(input: AuthInput, claim: SigV4Claim): Promise<string>
         400,
       )
     }
-    return sha256Hex(body)
+    return payloadSha256(body)
   }
   if (header === UNSIGNED_PAYLOAD || header.startsWith('STREAMING-')) return header
   if (/^[0-9a-f]{64}$/.test(header)) {
-    const computed = await sha256Hex(body)
+    const computed = await payloadSha256(body)
     if (computed === header) return header
     if (service === 's3') {
       throw new EmulatorFault(

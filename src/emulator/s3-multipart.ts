@@ -10,13 +10,13 @@ import {
   getBucket,
   getObject,
   getUpload,
+  md5Etag,
   multipartEtag,
   randomId,
   type S3Part,
   type S3Upload,
 } from './s3-store.ts'
 import { hostMd5 } from '../aws/md5.ts'
-import { toHex } from '../aws/hex.ts'
 import {
   childrenNamed,
   childText,
@@ -79,7 +79,7 @@ export async function uploadPart(call: S3Call, bucketName: string, key: string):
     partNumber,
     body: payload.data,
     md5: payload.md5,
-    etag: `"${toHex(payload.md5)}"`,
+    etag: md5Etag(payload.md5),
     lastModified: wholeSeconds(call.req.now),
     ...(payload.checksum ? { checksum: payload.checksum } : {}),
   }
@@ -124,7 +124,7 @@ export function uploadPartCopy(call: S3Call, bucketName: string, key: string): R
     partNumber,
     body,
     md5: digest,
-    etag: `"${toHex(digest)}"`,
+    etag: md5Etag(digest),
     lastModified: wholeSeconds(call.req.now),
   }
   upload.parts.set(partNumber, part)

@@ -9,6 +9,7 @@ import { readPayload, type S3Call } from './s3-request.ts'
 import {
   getBucket,
   getObject,
+  md5Etag,
   singlePartEtag,
   STORED_HEADERS,
   type ObjectAttributes,
@@ -99,7 +100,8 @@ export async function putObject(call: S3Call, bucketName: string, key: string): 
     ...attributes,
     key,
     body: payload.data,
-    etag: singlePartEtag(payload.data),
+    // The MD5 readPayload computed (for Content-MD5), not a second pass over the body.
+    etag: md5Etag(payload.md5),
     lastModified: wholeSeconds(call.req.now),
     ...(payload.checksum ? { checksum: payload.checksum } : {}),
   }

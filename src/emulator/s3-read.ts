@@ -154,7 +154,9 @@ export function readObject(call: S3Call, bucketName: string, key: string, head: 
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`
     headers['content-length'] = String(range.end - range.start + 1)
-    const body = head ? null : object.body.slice(range.start, range.end + 1)
+    // A view, not a copy: a Response copies the bytes it is given (Fetch, "extract a body":
+    // BufferSource), so the stored object stays the emulator's alone either way.
+    const body = head ? null : (object.body.subarray(range.start, range.end + 1) as Uint8Array<ArrayBuffer>)
     return new Response(body, { status: 206, headers })
   }
   // A whole-object checksum only describes whole-object responses (S3 User Guide, "Checking
@@ -163,5 +165,5 @@ export function readObject(call: S3Call, bucketName: string, key: string, head: 
     headers[`x-amz-checksum-${object.checksum.algorithm.toLowerCase()}`] = object.checksum.value
   }
   headers['content-length'] = String(size)
-  return new Response(head ? null : object.body.slice(), { status: 200, headers })
+  return new Response(head ? null : (object.body as Uint8Array<ArrayBuffer>), { status: 200, headers })
 }

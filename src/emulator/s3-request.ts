@@ -9,6 +9,7 @@ import { canonicalUserId, type S3Store } from './s3-store.ts'
 import { el, escapeXml } from './s3-xml.ts'
 import { fromBase64, hostMd5, toBase64 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
+import { payloadSha256 } from './payload-sha256.ts'
 
 /** Everything an S3 operation needs about one request. */
 export interface S3Call {
@@ -176,8 +177,7 @@ export async function readPayload(call: S3Call): Promise<VerifiedPayload> {
     }
     ;({ data, trailers } = decodeAwsChunked(data, decodedLength))
   } else if (/^[0-9a-f]{64}$/.test(declared)) {
-    const hash = await crypto.subtle.digest('SHA-256', data as BufferSource)
-    const computed = toHex(new Uint8Array(hash))
+    const computed = await payloadSha256(data)
     if (computed !== declared) {
       throw new EmulatorFault(
         'XAmzContentSHA256Mismatch',

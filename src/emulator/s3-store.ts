@@ -116,7 +116,12 @@ export function getUpload(bucket: S3Bucket, key: string, uploadId: string): S3Up
 
 /** S3's single-part ETag: the quoted hex MD5 of the body. */
 export function singlePartEtag(body: Uint8Array): string {
-  return `"${toHex(hostMd5(body))}"`
+  return md5Etag(hostMd5(body))
+}
+
+/** The single-part ETag of a body whose MD5 is already known (readPayload computes it). */
+export function md5Etag(md5: Uint8Array): string {
+  return `"${toHex(md5)}"`
 }
 
 /**

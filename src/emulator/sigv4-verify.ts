@@ -9,6 +9,7 @@
  */
 
 import { sha256Hex, toHex } from '../aws/hex.ts'
+import { getPlatform } from '../platform.ts'
 import { SIGV4_ALGORITHM, type SigV4Claim } from './sigv4-parse.ts'
 
 export {
@@ -133,16 +134,22 @@ async function hmac(key: CryptoKey | Uint8Array | string, data: string): Promise
   return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data)))
 }
 
+/** A derived signing key: its bytes for the host's HMAC, and the same key for WebCrypto's. */
+interface SigningKey {
+  readonly raw: ArrayBuffer
+  readonly crypto: CryptoKey
+}
+
 /**
  * Derived signing keys by secret and scope. The derivation is four HMACs and four key imports,
  * each a WebCrypto round trip; it changes once a day per credential, so every request after the
  * first of a day needs only the final HMAC (as AWS's SDKs and aws4fetch cache it on the signing
  * side). Bounded: the oldest entries go first. Kept in memory only, like the secrets themselves.
  */
-const signingKeys = new Map<string, Promise<CryptoKey>>()
+const signingKeys = new Map<string, Promise<SigningKey>>()
 const SIGNING_KEY_LIMIT = 256
 
-function signingKey(secret: string, scope: { readonly date: string; readonly region: string; readonly service: string }): Promise<CryptoKey> {
+function signingKey(secret: string, scope: { readonly date: string; readonly region: string; readonly service: string }): Promise<SigningKey> {
   const id = `${secret}\n${scope.date}\n${scope.region}\n${scope.service}`
   let key = signingKeys.get(id)
   if (!key) {
@@ -150,7 +157,8 @@ function signingKey(secret: string, scope: { readonly date: string; readonly reg
       const kDate = await hmac(`AWS4${secret}`, scope.date)
       const kRegion = await hmac(kDate, scope.region)
       const kService = await hmac(kRegion, scope.service)
-      return hmacKey(await hmac(kService, 'aws4_request'))
+      const raw = await hmac(kService, 'aws4_request')
+      return { raw: raw.slice().buffer, crypto: await hmacKey(raw) }
     })()
     key.catch(() => signingKeys.delete(id))
     if (signingKeys.size >= SIGNING_KEY_LIMIT) signingKeys.delete(signingKeys.keys().next().value!)
@@ -159,13 +167,18 @@ function signingKey(secret: string, scope: { readonly date: string; readonly reg
   return key
 }
 
+// Per request the verifier hashes the canonical request and computes one HMAC. Through WebCrypto
+// each is a round trip through a thread pool (Findings 14 and 18 of scripts/bench/README.md), so
+// where the platform offers the host's synchronous digests (the ones request signing uses) the
+// emulator uses them too; a bare Web runtime keeps WebCrypto.
+
 /** The string to sign for a canonical request under `scope` (`date/region/service/aws4_request`). */
 export async function stringToSign(
   amzDate: string,
   scope: string,
   canonicalRequest: string,
 ): Promise<string> {
-  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${await sha256Hex(canonicalRequest)}`
+  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${await sha256Hex(canonicalRequest, getPlatform().digests)}`
 }
 
 /** The hex signature of `text` with the key derived from `secret` and the scope parts. */
@@ -174,7 +187,10 @@ export async function signString(
   scope: { readonly date: string; readonly region: string; readonly service: string },
   text: string,
 ): Promise<string> {
-  return toHex(await hmac(await signingKey(secret, scope), text))
+  const key = await signingKey(secret, scope)
+  const digests = getPlatform().digests
+  if (digests) return digests.hmacSha256Hex(key.raw, text)
+  return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', key.crypto, encoder.encode(text))))
 }
 
 /** Compare two strings in time that depends only on their lengths. */

@@ -56,6 +56,27 @@ describe('readBodyCapped', () => {
       .toBeUndefined()
     expect(await readBodyCapped(new Request('http://h/'), 4)).toEqual(new Uint8Array(0))
   })
+  test('with a declared Content-Length the body is read whole, and still capped if it is longer', async () => {
+    const declared = (body: string, length: number) =>
+      new Request('http://h/', { method: 'PUT', body, headers: { 'content-length': String(length) } })
+    expect(await readBodyCapped(declared('abcd', 4), 4)).toEqual(new TextEncoder().encode('abcd'))
+    // An in-process Request can carry a header its body does not match; HTTP framing cannot.
+    expect(await readBodyCapped(declared('abcde', 4), 4)).toBeUndefined()
+    expect(await readBodyCapped(declared('abcde', 5), 4)).toBeUndefined()
+  })
+  test('a body that fails while being read rejects with RequestBodyError, its cause the body\'s error, with or without a length', async () => {
+    for (const headers of [{}, { 'content-length': '10' }]) {
+      const broken = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.error(new Error('disk gone'))
+        },
+      })
+      const request = new Request('http://h/', { method: 'PUT', body: broken, headers, duplex: 'half' } as RequestInit)
+      const error = await readBodyCapped(request, 100).catch((e) => e)
+      expect(error).toMatchObject({ name: 'RequestBodyError', message: 'the request body failed' })
+      expect(error.cause).toMatchObject({ message: 'disk gone' })
+    }
+  })
   test('a streamed body without Content-Length is cut at the cap', async () => {
     let pulls = 0
     const stream = new ReadableStream<Uint8Array>({

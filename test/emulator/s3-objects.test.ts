@@ -107,6 +107,17 @@ describe('PutObject / GetObject / HeadObject', () => {
     expect((await s3.send('GET', '/bkt/k')).status).toBe(404)
   })
 
+  test('a reader that changes the bytes it got (whole or a Range) does not change the stored object', async () => {
+    const s3 = await withBucket()
+    await s3.ok('PUT', '/bkt/k', { body: 'abcdef' })
+    const whole = new Uint8Array(await (await s3.send('GET', '/bkt/k')).arrayBuffer())
+    whole.fill(0x7a)
+    const part = new Uint8Array(await (await s3.send('GET', '/bkt/k', { headers: { range: 'bytes=1-3' } })).arrayBuffer())
+    expect(new TextDecoder().decode(part)).toBe('bcd')
+    part.fill(0x7a)
+    expect(await s3.ok('GET', '/bkt/k')).toBe('abcdef')
+  })
+
   test('x-amz-content-sha256 that does not match the body is XAmzContentSHA256Mismatch', async () => {
     const s3 = await withBucket()
     const sha = createHash('sha256').update('other').digest('hex')

@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'bun:test'
-import { createHmac } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createHash, createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { sha256Hex } from '../../src/aws/hex.ts'
+import { getPlatform, setPlatform, webPlatform } from '../../src/platform.ts'
+import { hostDigests } from '../../src/runtime/host-digests.ts'
 import { authenticate } from '../../src/emulator/auth.ts'
 import { EmulatorFault, type EmulatorService } from '../../src/emulator/context.ts'
 import { createKeyStore } from '../../src/emulator/keys.ts'
@@ -119,7 +121,25 @@ describe('AWS SigV4 test suite', () => {
   }
 })
 
-describe('derived signing keys', () => {
+// The verifier hashes and signs through the host's digests where the platform has them, else
+// WebCrypto: both must give the reference answers.
+const PLATFORMS = [
+  ['WebCrypto', webPlatform],
+  ['host digests', { ...webPlatform, digests: hostDigests()! }],
+] as const
+
+for (const [label, platform] of PLATFORMS) describe(`derived signing keys (${label})`, () => {
+  const previous = getPlatform()
+  beforeAll(() => setPlatform(platform))
+  afterAll(() => setPlatform(previous))
+
+  test('the string to sign hashes the canonical request', async () => {
+    const creq = 'GET\n/\n\nhost:example.amazonaws.com\n\nhost\n' + 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    const hash = createHash('sha256').update(creq).digest('hex')
+    expect(await stringToSign('20150830T123600Z', '20150830/us-east-1/service/aws4_request', creq))
+      .toBe(`AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n${hash}`)
+  })
+
   // The SigV4 key derivation written out with node:crypto, independent of the emulator's cache.
   const reference = (secret: string, date: string, region: string, service: string, text: string): string => {
     let key: Buffer | string = `AWS4${secret}`
