@@ -6,10 +6,16 @@
 import { EmulatorFault } from './context.ts'
 import { crc32c, hostCrc32, uint32Bytes } from '../aws/crc32.ts'
 import { crc64nvme } from '../aws/crc64nvme.ts'
-import { toBase64 } from '../aws/md5.ts'
+import { fromBase64, toBase64 } from '../aws/md5.ts'
 
 /** The checksum algorithms S3 accepts, in its spelling. */
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+
+/**
+ * How a multipart object's checksum is made (S3 User Guide, "Checking object integrity"):
+ * `COMPOSITE`, a checksum of the parts' checksums; `FULL_OBJECT`, the checksum of all the bytes.
+ */
+export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT'
 
 /** A checksum as S3 stores it with an object. */
 export interface StoredChecksum {
@@ -81,4 +87,31 @@ export async function verifyChecksum(
     )
   }
   return checksum
+}
+
+/** `algorithm` if it names one S3 takes (any case), else undefined. */
+export function parseAlgorithm(text: string): ChecksumAlgorithm | undefined {
+  const upper = text.trim().toUpperCase()
+  return (CHECKSUM_ALGORITHMS as readonly string[]).includes(upper)
+    ? (upper as ChecksumAlgorithm)
+    : undefined
+}
+
+/**
+ * A multipart object's COMPOSITE checksum: the checksum of the concatenated binary checksums of
+ * its parts, then `-<part count>` (S3 User Guide, "Checking object integrity", "Using part-level
+ * checksums for multipart uploads"; values as S3 returns them in floci-io/floci#3083).
+ */
+export async function compositeChecksum(
+  algorithm: ChecksumAlgorithm,
+  partValues: readonly string[],
+): Promise<string> {
+  const digests = partValues.map((value) => fromBase64(value) ?? new Uint8Array(0))
+  const joined = new Uint8Array(digests.reduce((sum, digest) => sum + digest.length, 0))
+  let offset = 0
+  for (const digest of digests) {
+    joined.set(digest, offset)
+    offset += digest.length
+  }
+  return `${await computeChecksum(algorithm, joined)}-${partValues.length}`
 }

@@ -1,6 +1,7 @@
 /** S3 multipart listings: ListParts and ListMultipartUploads. */
 import { EmulatorFault } from './context.ts'
 import type { S3Call } from './s3-request.ts'
+import { partChecksumXml } from './s3-multipart-checksum.ts'
 import { compareKeys, getBucket, getUpload, type S3Upload } from './s3-store.ts'
 import { el, isoTime, s3XmlResponse } from './s3-xml.ts'
 
@@ -40,9 +41,14 @@ export function listParts(call: S3Call, bucketName: string, key: string): Respon
       (part) =>
         `<Part>${el('PartNumber', part.partNumber)}` +
         `${el('LastModified', isoTime(part.lastModified))}` +
-        `${el('ETag', part.etag)}${el('Size', part.body.length)}</Part>`,
+        `${el('ETag', part.etag)}${el('Size', part.body.length)}` +
+        `${partChecksumXml(upload, part)}</Part>`,
     )
     .join('')
+  const checksumXml =
+    upload.checksumAlgorithm && upload.checksumType
+      ? `${el('ChecksumAlgorithm', upload.checksumAlgorithm)}${el('ChecksumType', upload.checksumType)}`
+      : ''
   return s3XmlResponse(
     'ListPartsResult',
     `${el('Bucket', bucketName)}${el('Key', key)}${el('UploadId', upload.uploadId)}` +
@@ -50,7 +56,7 @@ export function listParts(call: S3Call, bucketName: string, key: string): Respon
       principalXml(call, 'Owner', upload.initiatorArn) +
       `${el('StorageClass', upload.storageClass)}${el('PartNumberMarker', marker)}` +
       `${el('NextPartNumberMarker', next)}${el('MaxParts', maxParts)}` +
-      `${el('IsTruncated', truncated)}${partsXml}`,
+      `${el('IsTruncated', truncated)}${partsXml}${checksumXml}`,
     call.responseHeaders,
   )
 }

@@ -4,8 +4,18 @@
  */
 import { EmulatorFault } from './context.ts'
 import { attributesFrom, checksumHeader, parseCopySource, wholeSeconds } from './s3-objects.ts'
+import {
+  checkListedPart,
+  invalidPart,
+  objectChecksum,
+  objectChecksumXml,
+  partChecksum,
+  uploadChecksum,
+  uploadChecksumHeaders,
+} from './s3-multipart-checksum.ts'
 import { checkPreconditions } from './s3-read.ts'
 import { readPayload, type S3Call } from './s3-request.ts'
+import { computeChecksum } from './s3-checksum.ts'
 import {
   getBucket,
   getObject,
@@ -60,12 +70,17 @@ export function createMultipartUpload(call: S3Call, bucketName: string, key: str
     initiated: call.req.now,
     initiatorArn: call.req.identity?.arn ?? `arn:aws:iam::${call.accountId}:root`,
     parts: new Map(),
+    ...uploadChecksum(call.headers),
   }
   bucket.uploads.set(upload.uploadId, upload)
   return s3XmlResponse(
     'InitiateMultipartUploadResult',
     `${el('Bucket', bucketName)}${el('Key', key)}${el('UploadId', upload.uploadId)}`,
-    { ...call.responseHeaders, 'x-amz-server-side-encryption': 'AES256' },
+    {
+      ...call.responseHeaders,
+      'x-amz-server-side-encryption': 'AES256',
+      ...uploadChecksumHeaders(upload),
+    },
   )
 }
 
@@ -75,13 +90,14 @@ export async function uploadPart(call: S3Call, bucketName: string, key: string):
   const partNumber = readPartNumber(call)
   const upload = getUpload(bucket, key, call.query.get('uploadId') ?? '')
   const payload = await readPayload(call)
+  const checksum = await partChecksum(upload, payload.checksum, payload.data)
   const part: S3Part = {
     partNumber,
     body: payload.data,
     md5: payload.md5,
     etag: md5Etag(payload.md5),
     lastModified: wholeSeconds(call.req.now),
-    ...(payload.checksum ? { checksum: payload.checksum } : {}),
+    ...(checksum ? { checksum } : {}),
   }
   upload.parts.set(partNumber, part)
   return new Response(null, {
@@ -96,7 +112,11 @@ export async function uploadPart(call: S3Call, bucketName: string, key: string):
 }
 
 /** UploadPartCopy: UploadPart with `x-amz-copy-source` and optional `x-amz-copy-source-range`. */
-export function uploadPartCopy(call: S3Call, bucketName: string, key: string): Response {
+export async function uploadPartCopy(
+  call: S3Call,
+  bucketName: string,
+  key: string,
+): Promise<Response> {
   const bucket = getBucket(call.store, bucketName)
   const partNumber = readPartNumber(call)
   const upload = getUpload(bucket, key, call.query.get('uploadId') ?? '')
@@ -120,17 +140,22 @@ export function uploadPartCopy(call: S3Call, bucketName: string, key: string): R
     body = body.slice(start, end + 1)
   }
   const digest = hostMd5(body)
+  // S3 checksums a copied part itself with the upload's algorithm (no client sent the bytes).
+  const algorithm = upload.checksumAlgorithm
+  const checksum = algorithm && { algorithm, value: await computeChecksum(algorithm, body) }
   const part: S3Part = {
     partNumber,
     body,
     md5: digest,
     etag: md5Etag(digest),
     lastModified: wholeSeconds(call.req.now),
+    ...(checksum ? { checksum } : {}),
   }
   upload.parts.set(partNumber, part)
   return s3XmlResponse(
     'CopyPartResult',
-    `${el('LastModified', isoTime(part.lastModified))}${el('ETag', part.etag)}`,
+    `${el('LastModified', isoTime(part.lastModified))}${el('ETag', part.etag)}` +
+      (checksum ? el(`Checksum${checksum.algorithm}`, checksum.value) : ''),
     call.responseHeaders,
   )
 }
@@ -145,7 +170,11 @@ function objectUrl(call: S3Call, bucketName: string, key: string): string {
  * in ascending order (`InvalidPartOrder`), exist with the listed ETag (`InvalidPart`) and, all
  * but the last, be at least the minimum part size (`EntityTooSmall`).
  */
-export function completeMultipartUpload(call: S3Call, bucketName: string, key: string): Response {
+export async function completeMultipartUpload(
+  call: S3Call,
+  bucketName: string,
+  key: string,
+): Promise<Response> {
   const bucket = getBucket(call.store, bucketName)
   const uploadId = call.query.get('uploadId') ?? ''
   const upload = getUpload(bucket, key, uploadId)
@@ -155,7 +184,7 @@ export function completeMultipartUpload(call: S3Call, bucketName: string, key: s
     const number = childText(element, 'PartNumber')?.trim() ?? ''
     const etag = childText(element, 'ETag')
     if (!/^\d+$/.test(number) || etag === undefined) throw malformedXml()
-    return { partNumber: Number(number), etag: bareEtag(etag) }
+    return { partNumber: Number(number), etag: bareEtag(etag), element }
   })
   if (listed.length === 0) throw malformedXml()
   const parts: S3Part[] = []
@@ -172,14 +201,9 @@ export function completeMultipartUpload(call: S3Call, bucketName: string, key: s
     previous = item.partNumber
     const part = upload.parts.get(item.partNumber)
     if (!part || bareEtag(part.etag) !== item.etag) {
-      throw new EmulatorFault(
-        'InvalidPart',
-        'One or more of the specified parts could not be found.  The part may not have been ' +
-          "uploaded, or the specified entity tag may not match the part's entity tag.",
-        400,
-        { UploadId: uploadId, PartNumber: String(item.partNumber), ETag: item.etag },
-      )
+      throw invalidPart(uploadId, item.partNumber, item.etag)
     }
+    checkListedPart(upload, item.element, part, item.etag)
     parts.push(part)
   }
   parts.slice(0, -1).forEach((part) => {
@@ -197,7 +221,6 @@ export function completeMultipartUpload(call: S3Call, bucketName: string, key: s
       )
     }
   })
-  checkPreconditions(call.headers, bucket.objects.get(key), key, 'write')
   const body = new Uint8Array(parts.reduce((sum, part) => sum + part.body.length, 0))
   let offset = 0
   for (const part of parts) {
@@ -205,6 +228,11 @@ export function completeMultipartUpload(call: S3Call, bucketName: string, key: s
     offset += part.body.length
   }
   const etag = multipartEtag(parts.map((part) => part.md5))
+  const stored = await objectChecksum(call.headers, upload, parts, body)
+  // Checked after that await, with nothing awaited before the write: another request may have
+  // completed or aborted this upload, or written the key, meanwhile.
+  getUpload(bucket, key, uploadId)
+  checkPreconditions(call.headers, bucket.objects.get(key), key, 'write')
   bucket.objects.set(key, {
     headers: upload.headers,
     metadata: upload.metadata,
@@ -214,12 +242,14 @@ export function completeMultipartUpload(call: S3Call, bucketName: string, key: s
     etag,
     lastModified: wholeSeconds(call.req.now),
     partsCount: parts.length,
+    ...(stored ?? {}),
   })
   bucket.uploads.delete(uploadId)
   return s3XmlResponse(
     'CompleteMultipartUploadResult',
     `${el('Location', objectUrl(call, bucketName, key))}${el('Bucket', bucketName)}` +
-      `${el('Key', key)}${el('ETag', etag)}`,
+      `${el('Key', key)}${el('ETag', etag)}` +
+      (stored ? objectChecksumXml(stored.checksum, stored.checksumType) : ''),
     { ...call.responseHeaders, 'x-amz-server-side-encryption': 'AES256' },
   )
 }

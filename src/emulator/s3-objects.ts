@@ -199,7 +199,8 @@ export function copyObject(call: S3Call, bucketName: string, key: string): Respo
     body: original.body,
     etag: original.partsCount === undefined ? original.etag : singlePartEtag(original.body),
     lastModified: wholeSeconds(call.req.now),
-    ...(original.checksum ? { checksum: original.checksum } : {}),
+    // A composite checksum describes the source's parts, which a one-piece copy does not have.
+    ...(original.checksum && original.checksumType !== 'COMPOSITE' ? { checksum: original.checksum } : {}),
   }
   target.objects.set(key, copy)
   return s3XmlResponse(

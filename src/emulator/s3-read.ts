@@ -163,6 +163,9 @@ export function readObject(call: S3Call, bucketName: string, key: string, head: 
   // object integrity"); SDKs validate it when they asked with x-amz-checksum-mode: ENABLED.
   if (object.checksum && call.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     headers[`x-amz-checksum-${object.checksum.algorithm.toLowerCase()}`] = object.checksum.value
+    // COMPOSITE for a multipart object's checksum of its parts' checksums (S3 API Reference,
+    // HeadObject x-amz-checksum-type; a single PUT's is always FULL_OBJECT).
+    headers['x-amz-checksum-type'] = object.checksumType ?? 'FULL_OBJECT'
   }
   headers['content-length'] = String(size)
   return new Response(head ? null : (object.body as Uint8Array<ArrayBuffer>), { status: 200, headers })

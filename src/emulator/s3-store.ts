@@ -3,7 +3,7 @@
  * lookups raise, with the codes, statuses, messages and extra elements S3 answers with.
  */
 import { EmulatorFault } from './context.ts'
-import type { StoredChecksum } from './s3-checksum.ts'
+import type { ChecksumAlgorithm, ChecksumType, StoredChecksum } from './s3-checksum.ts'
 import { hostMd5 } from '../aws/md5.ts'
 import { toHex } from '../aws/hex.ts'
 
@@ -36,6 +36,8 @@ export interface S3Object extends ObjectAttributes {
   /** Epoch ms, whole seconds (S3's Last-Modified has second precision). */
   readonly lastModified: number
   readonly checksum?: StoredChecksum
+  /** How `checksum` was made; absent means FULL_OBJECT (every single-request upload). */
+  readonly checksumType?: ChecksumType
   /** Set for objects assembled by CompleteMultipartUpload. */
   readonly partsCount?: number
 }
@@ -57,6 +59,10 @@ export interface S3Upload extends ObjectAttributes {
   readonly initiated: number
   readonly initiatorArn: string
   readonly parts: Map<number, S3Part>
+  /** `x-amz-checksum-algorithm` of CreateMultipartUpload: every part carries one of these. */
+  readonly checksumAlgorithm?: ChecksumAlgorithm
+  /** Set with `checksumAlgorithm`: how the object's checksum is made from the parts. */
+  readonly checksumType?: ChecksumType
 }
 
 /** A bucket and everything in it. */

@@ -49,6 +49,8 @@ export type {
   PutObjectOutput,
   S3BodyInput,
   S3CallOptions,
+  S3ChecksumAlgorithmName,
+  S3ChecksumValues,
   S3KeyError,
   S3Object,
   S3ObjectAttributes,

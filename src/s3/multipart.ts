@@ -21,18 +21,48 @@ import type {
   UploadPartInput,
   UploadPartOutput,
 } from './types.ts'
-import { completeMultipartXml, readListParts } from './xml.ts'
+import type { S3ChecksumValues } from './types.ts'
+import { completeMultipartXml, readChecksums, readListParts } from './xml.ts'
+
+// The checksum modules, loaded on first use and kept (as objects.ts does).
+let checksums: typeof import('./checksums.ts') | undefined
+
+// Each algorithm's input member and header (S3 API Reference, UploadPart and
+// CompleteMultipartUpload request headers).
+const CHECKSUM_MEMBERS: readonly (readonly [string, keyof S3ChecksumValues, string])[] = [
+  ['CRC32', 'ChecksumCRC32', 'x-amz-checksum-crc32'],
+  ['CRC32C', 'ChecksumCRC32C', 'x-amz-checksum-crc32c'],
+  ['CRC64NVME', 'ChecksumCRC64NVME', 'x-amz-checksum-crc64nvme'],
+  ['SHA1', 'ChecksumSHA1', 'x-amz-checksum-sha1'],
+  ['SHA256', 'ChecksumSHA256', 'x-amz-checksum-sha256'],
+]
+
+/** The checksum values the caller gave, as `x-amz-checksum-<alg>` headers, and their algorithm. */
+function givenChecksums(input: S3ChecksumValues): { headers: Record<string, string>; algorithm?: string } {
+  const headers: Record<string, string> = {}
+  let algorithm: string | undefined
+  for (const [name, member, header] of CHECKSUM_MEMBERS) {
+    const value = input[member]
+    if (value === undefined) continue
+    headers[header] = value
+    algorithm ??= name
+  }
+  return algorithm === undefined ? { headers } : { headers, algorithm }
+}
 
 /** Start a multipart upload; the returned `UploadId` names it in every later call. */
 export async function createMultipartUpload(
   context: S3Context,
   input: CreateMultipartUploadInput,
 ): Promise<CreateMultipartUploadOutput> {
+  const headers = attributeHeaders(input)
+  if (input.ChecksumAlgorithm) headers['x-amz-checksum-algorithm'] = input.ChecksumAlgorithm
+  if (input.ChecksumType) headers['x-amz-checksum-type'] = input.ChecksumType
   const response = await context.send(context.target(input.Bucket, input.Key), {
     operation: 'CreateMultipartUpload',
     method: 'POST',
     query: { uploads: '' },
-    headers: attributeHeaders(input),
+    headers,
     ...signalOf(input),
   })
   const root = await readXml(response, 'CreateMultipartUpload')
@@ -40,10 +70,19 @@ export async function createMultipartUpload(
     Bucket: xmlText(root, 'Bucket'),
     Key: xmlText(root, 'Key'),
     UploadId: xmlText(root, 'UploadId'),
+    ChecksumAlgorithm: response.headers.get('x-amz-checksum-algorithm') ?? undefined,
+    ChecksumType: response.headers.get('x-amz-checksum-type') ?? undefined,
   })
 }
 
-/** Upload one part (5 MiB to 5 GiB, except the last, which may be smaller). */
+/**
+ * Upload one part (5 MiB to 5 GiB, except the last, which may be smaller). It carries a checksum
+ * as the AWS SDK for JavaScript v3 sends one: a `Checksum<ALG>` value the caller gave, else the
+ * `ChecksumAlgorithm` named, else CRC32 unless `requestChecksumCalculation` is `WHEN_REQUIRED`
+ * (middleware-flexible-checksums: UploadPart has a request algorithm member, so WHEN_SUPPORTED
+ * defaults it to CRC32 and names it in `x-amz-sdk-checksum-algorithm`). S3 refuses a part whose
+ * bytes do not match (BadDigest).
+ */
 export async function uploadPart(
   context: S3Context,
   input: UploadPartInput,
@@ -55,9 +94,29 @@ export async function uploadPart(
     )
   }
   const prepared = await prepareBody(input.Body, input.ContentLength, 'UploadPart')
-  const { length, ...body } = bodyCall(prepared)
-  const headers: Record<string, string> = { 'content-length': String(length) }
+  let { length, ...body } = bodyCall(prepared)
+  const given = givenChecksums(input)
+  const headers: Record<string, string> = given.headers
   if (input.ContentMD5) headers['content-md5'] = input.ContentMD5
+  const algorithm = given.algorithm
+    ? undefined
+    : (input.ChecksumAlgorithm ??
+      (context.requestChecksumCalculation === 'WHEN_SUPPORTED' ? 'CRC32' : undefined))
+  const named = given.algorithm ?? algorithm
+  if (named) headers['x-amz-sdk-checksum-algorithm'] = named
+  if (algorithm && prepared.kind === 'bytes') {
+    checksums ??= await import('./checksums.ts')
+    const [name, value] = await checksums.checksumHeader(algorithm, prepared.bytes)
+    headers[name] = value
+  } else if (algorithm && prepared.kind === 'stream') {
+    // A stream's checksum is known only at its end: it goes as an aws-chunked trailer.
+    const { chunkedWithTrailer } = await import('./chunked-upload.ts')
+    const framed = chunkedWithTrailer(prepared.stream, prepared.length, algorithm, undefined)
+    Object.assign(headers, framed.headers)
+    body = { ...body, stream: () => framed.stream }
+    length = framed.length
+  }
+  headers['content-length'] = String(length)
   const response = await context.send(context.target(input.Bucket, input.Key), {
     operation: 'UploadPart',
     method: 'PUT',
@@ -81,6 +140,9 @@ export async function completeMultipartUpload(
 ): Promise<CompleteMultipartUploadOutput> {
   const parts = [...input.MultipartUpload.Parts].sort((a, b) => a.PartNumber - b.PartNumber)
   const body = new TextEncoder().encode(completeMultipartXml(parts))
+  // The object checksum the caller expects, and the upload's type: S3 checks both (BadDigest).
+  const expected = givenChecksums(input).headers
+  if (input.ChecksumType) expected['x-amz-checksum-type'] = input.ChecksumType
   const { root, headers } = await sendExpectingDocument(
     context,
     context.target(input.Bucket, input.Key),
@@ -88,7 +150,7 @@ export async function completeMultipartUpload(
       operation: 'CompleteMultipartUpload',
       method: 'POST',
       query: { uploadId: input.UploadId },
-      headers: { 'content-type': 'application/xml' },
+      headers: { 'content-type': 'application/xml', ...expected },
       body,
       ...signalOf(input),
     },
@@ -98,6 +160,8 @@ export async function completeMultipartUpload(
     Bucket: xmlText(root, 'Bucket'),
     Key: xmlText(root, 'Key'),
     ETag: xmlText(root, 'ETag'),
+    ...readChecksums(root),
+    ChecksumType: xmlText(root, 'ChecksumType'),
     VersionId: headers.get('x-amz-version-id') ?? undefined,
   })
 }

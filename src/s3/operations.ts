@@ -161,6 +161,7 @@ export async function uploadWith(
   return (await import('./upload.ts')).managedUpload(operations, input, {
     location: (bucket, key) => targetUrl(context.target(bucket, key)),
     logger: context.logger,
+    requestChecksumCalculation: context.requestChecksumCalculation,
   })
 }
 

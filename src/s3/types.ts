@@ -12,16 +12,26 @@ export interface S3CallOptions {
   readonly signal?: AbortSignal
 }
 
-/** Headers common to the responses of object writes. */
-export interface S3WriteOutput {
-  ETag?: string
-  VersionId?: string
-  ServerSideEncryption?: string
+/** S3's flexible checksum algorithms (`x-amz-checksum-<algorithm>`). */
+export type S3ChecksumAlgorithmName = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+
+/**
+ * Base64 checksum values, one member per algorithm, as the SDK's shapes carry them (of an
+ * object, a part, or a multipart object's parts: `<base64>-<part count>`).
+ */
+export interface S3ChecksumValues {
   ChecksumCRC32?: string
   ChecksumCRC32C?: string
   ChecksumCRC64NVME?: string
   ChecksumSHA1?: string
   ChecksumSHA256?: string
+}
+
+/** Headers common to the responses of object writes. */
+export interface S3WriteOutput extends S3ChecksumValues {
+  ETag?: string
+  VersionId?: string
+  ServerSideEncryption?: string
 }
 
 /** Object attributes sent as headers on PutObject, CopyObject and CreateMultipartUpload. */
@@ -54,7 +64,7 @@ export interface PutObjectInput extends S3ObjectAttributes, S3CallOptions {
    * Compute and send `x-amz-checksum-<algorithm>` (a stream's as an aws-chunked trailer); without
    * it, CRC32 unless the client's `requestChecksumCalculation` is `WHEN_REQUIRED`.
    */
-  ChecksumAlgorithm?: 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+  ChecksumAlgorithm?: S3ChecksumAlgorithmName
 }
 
 /** PutObject output. */
@@ -284,6 +294,16 @@ export interface HeadBucketOutput {
 export interface CreateMultipartUploadInput extends S3ObjectAttributes, S3CallOptions {
   Bucket: string
   Key: string
+  /**
+   * `x-amz-checksum-algorithm`: every part must then carry a checksum of this algorithm and
+   * CompleteMultipartUpload list them. No default here (the managed `upload` names CRC32).
+   */
+  ChecksumAlgorithm?: S3ChecksumAlgorithmName
+  /**
+   * `x-amz-checksum-type`: `COMPOSITE` (a checksum of the parts' checksums; S3's default, except
+   * for CRC64NVME) or `FULL_OBJECT` (of all the bytes; CRC32, CRC32C and CRC64NVME only).
+   */
+  ChecksumType?: 'COMPOSITE' | 'FULL_OBJECT'
 }
 
 /** CreateMultipartUpload output. */
@@ -291,10 +311,12 @@ export interface CreateMultipartUploadOutput {
   Bucket?: string
   Key?: string
   UploadId?: string
+  ChecksumAlgorithm?: string
+  ChecksumType?: string
 }
 
 /** UploadPart input. */
-export interface UploadPartInput extends S3CallOptions {
+export interface UploadPartInput extends S3CallOptions, S3ChecksumValues {
   Bucket: string
   Key: string
   UploadId: string
@@ -303,32 +325,47 @@ export interface UploadPartInput extends S3CallOptions {
   Body: S3BodyInput
   ContentLength?: number
   ContentMD5?: string
+  /**
+   * Compute and send the part's `x-amz-checksum-<algorithm>` (a stream's as an aws-chunked
+   * trailer); without it, CRC32 unless the client's `requestChecksumCalculation` is
+   * `WHEN_REQUIRED` (as the AWS SDK for JavaScript v3). It must be the upload's algorithm when
+   * the upload was created with one. A `Checksum<ALG>` value given instead is sent as it is.
+   */
+  ChecksumAlgorithm?: S3ChecksumAlgorithmName
 }
 
 /** UploadPart output. */
 export interface UploadPartOutput extends S3WriteOutput {}
 
-/** One uploaded part, as CompleteMultipartUpload takes it. */
-export interface CompletedPart {
+/**
+ * One uploaded part, as CompleteMultipartUpload takes it: with its checksum (UploadPart's answer)
+ * when the upload was created with a `ChecksumAlgorithm`.
+ */
+export interface CompletedPart extends S3ChecksumValues {
   ETag: string
   PartNumber: number
 }
 
-/** CompleteMultipartUpload input. */
-export interface CompleteMultipartUploadInput extends S3CallOptions {
+/**
+ * CompleteMultipartUpload input. `Checksum<ALG>` (sent as `x-amz-checksum-<alg>`) is the object
+ * checksum you expect, and `ChecksumType` the upload's type: S3 answers BadDigest otherwise.
+ */
+export interface CompleteMultipartUploadInput extends S3CallOptions, S3ChecksumValues {
   Bucket: string
   Key: string
   UploadId: string
   MultipartUpload: { Parts: CompletedPart[] }
+  ChecksumType?: 'COMPOSITE' | 'FULL_OBJECT'
 }
 
-/** CompleteMultipartUpload output. */
-export interface CompleteMultipartUploadOutput {
+/** CompleteMultipartUpload output: the object's checksum when the upload had an algorithm. */
+export interface CompleteMultipartUploadOutput extends S3ChecksumValues {
   Location?: string
   Bucket?: string
   Key?: string
   ETag?: string
   VersionId?: string
+  ChecksumType?: string
 }
 
 /** AbortMultipartUpload input. */
@@ -347,8 +384,8 @@ export interface ListPartsInput extends S3CallOptions {
   PartNumberMarker?: number
 }
 
-/** One part in a ListParts page. */
-export interface S3Part {
+/** One part in a ListParts page (its checksum shown for uploads created with an algorithm). */
+export interface S3Part extends S3ChecksumValues {
   PartNumber?: number
   ETag?: string
   Size?: number
@@ -364,6 +401,8 @@ export interface ListPartsOutput {
   NextPartNumberMarker?: number
   MaxParts?: number
   IsTruncated?: boolean
+  ChecksumAlgorithm?: string
+  ChecksumType?: string
   Parts: S3Part[]
 }
 
@@ -391,15 +430,22 @@ export interface UploadInput extends S3ObjectAttributes, S3CallOptions {
   /** Parts in flight at once; default 4. */
   queueSize?: number
   onProgress?: (progress: UploadProgress) => void
+  /**
+   * The checksum of the PutObject, or of the multipart upload and each of its parts; default
+   * CRC32 unless the client's `requestChecksumCalculation` is `WHEN_REQUIRED` (as
+   * `@aws-sdk/lib-storage`'s `Upload`).
+   */
+  ChecksumAlgorithm?: S3ChecksumAlgorithmName
 }
 
-/** Managed upload output. */
-export interface UploadOutput {
+/** Managed upload output, with the object's checksum when S3 answered one. */
+export interface UploadOutput extends S3ChecksumValues {
   Bucket: string
   Key: string
   ETag?: string
   Location?: string
   VersionId?: string
+  ChecksumType?: string
 }
 
 /** Presign input: a GET or PUT URL anyone can use until it expires. */

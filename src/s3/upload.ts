@@ -4,7 +4,7 @@
  * signed with the credentials current when it is sent, and an upload may outlive many credential
  * lifetimes. On failure the multipart upload is aborted, leaving no orphaned parts.
  */
-import { AwsServiceError, ConfigError } from '../errors.ts'
+import { AwsServiceError, ConfigError, isAwsServiceError } from '../errors.ts'
 import type { Logger } from '../types.ts'
 import { chunkBody, knownSize } from './chunks.ts'
 import { DEFAULT_QUEUE_SIZE, MAX_PARTS, planPartSize } from './part-plan.ts'
@@ -17,6 +17,7 @@ import type {
   CreateMultipartUploadOutput,
   PutObjectInput,
   PutObjectOutput,
+  S3ChecksumValues,
   S3ObjectAttributes,
   UploadInput,
   UploadOutput,
@@ -45,9 +46,24 @@ function attributesOf(input: UploadInput): S3ObjectAttributes {
     queueSize: _q,
     onProgress: _o,
     signal: _s,
+    ChecksumAlgorithm: _c,
     ...attributes
   } = input
   return attributes
+}
+
+/** S3's codes for a request body that arrived different from the one sent. */
+const DAMAGED: ReadonlySet<string> = new Set(['BadDigest', 'XAmzContentSHA256Mismatch'])
+
+/** The checksum members of an answer that has them. */
+function partChecksums(out: S3ChecksumValues): S3ChecksumValues {
+  const values: S3ChecksumValues = {}
+  if (out.ChecksumCRC32) values.ChecksumCRC32 = out.ChecksumCRC32
+  if (out.ChecksumCRC32C) values.ChecksumCRC32C = out.ChecksumCRC32C
+  if (out.ChecksumCRC64NVME) values.ChecksumCRC64NVME = out.ChecksumCRC64NVME
+  if (out.ChecksumSHA1) values.ChecksumSHA1 = out.ChecksumSHA1
+  if (out.ChecksumSHA256) values.ChecksumSHA256 = out.ChecksumSHA256
+  return values
 }
 
 interface NumberedPart {
@@ -65,7 +81,12 @@ interface NumberedPart {
 export async function managedUpload(
   ops: UploadOperations,
   input: UploadInput,
-  options: { readonly location: (bucket: string, key: string) => string; readonly logger: Logger },
+  options: {
+    readonly location: (bucket: string, key: string) => string
+    readonly logger: Logger
+    /** The client's setting: WHEN_SUPPORTED (the default) creates the upload with a CRC32. */
+    readonly requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED'
+  },
 ): Promise<UploadOutput> {
   const { Bucket, Key } = input
   const total = knownSize(input.Body, input.ContentLength)
@@ -95,16 +116,24 @@ export async function managedUpload(
       Bucket,
       Key,
       Body: data,
+      ...(input.ChecksumAlgorithm ? { ChecksumAlgorithm: input.ChecksumAlgorithm } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     })
     progress(data.length, 1)
     return { Bucket, Key, ...out, Location: options.location(Bucket, Key) }
   }
 
+  // As @aws-sdk/lib-storage's Upload (__createMultipartUpload): with WHEN_SUPPORTED the upload is
+  // created with the caller's ChecksumAlgorithm or CRC32, so S3 checks each part's checksum as it
+  // arrives (BadDigest) and the Complete's list of them, and stores a COMPOSITE object checksum.
+  const ChecksumAlgorithm =
+    input.ChecksumAlgorithm ??
+    ((options.requestChecksumCalculation ?? 'WHEN_SUPPORTED') === 'WHEN_SUPPORTED' ? 'CRC32' : undefined)
   const created = await ops.createMultipartUpload({
     ...attributes,
     Bucket,
     Key,
+    ...(ChecksumAlgorithm ? { ChecksumAlgorithm } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
   })
   const UploadId = created.UploadId
@@ -145,7 +174,15 @@ export async function managedUpload(
       const next = await Promise.race([source.next(), aborted])
       if (next.done || failure) return
       const { PartNumber, data } = next.value
-      const out = await ops.uploadPart({ Bucket, Key, UploadId, PartNumber, Body: data, signal })
+      const out = await sendPart({
+        Bucket,
+        Key,
+        UploadId,
+        PartNumber,
+        Body: data,
+        signal,
+        ...(ChecksumAlgorithm ? { ChecksumAlgorithm } : {}),
+      })
       if (!out.ETag) {
         throw new AwsServiceError(`part ${PartNumber} was answered without an ETag`, {
           service: 'S3',
@@ -154,9 +191,28 @@ export async function managedUpload(
           status: 200,
         })
       }
-      parts.push({ ETag: out.ETag, PartNumber })
+      // The part's checksum as S3 answered it (lib-storage takes UploadPart's answer too).
+      parts.push({ ETag: out.ETag, PartNumber, ...partChecksums(out) })
       loaded += data.length
       progress(loaded, PartNumber)
+    }
+  }
+  // A part S3 refuses because its bytes no longer match what was computed before sending (the
+  // checksum or Content-MD5: BadDigest; the signed payload hash: XAmzContentSHA256Mismatch)
+  // changed on the way. The bytes are still here: send them again, twice at most.
+  const sendPart = async (part: UploadPartInput): Promise<UploadPartOutput> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ops.uploadPart(part)
+      } catch (error) {
+        if (attempt >= 3 || !isAwsServiceError(error) || !DAMAGED.has(error.code)) throw error
+        options.logger.warn(`S3 refused upload part ${part.PartNumber} as damaged in transit (${error.code}); sending it again`, {
+          bucket: Bucket,
+          key: Key,
+          partNumber: part.PartNumber,
+          attempt,
+        })
+      }
     }
   }
   const fail = (error: unknown): void => {
@@ -181,6 +237,8 @@ export async function managedUpload(
         Key,
         ...(done.ETag ? { ETag: done.ETag } : {}),
         ...(done.VersionId ? { VersionId: done.VersionId } : {}),
+        ...partChecksums(done),
+        ...(done.ChecksumType ? { ChecksumType: done.ChecksumType } : {}),
         Location: done.Location ?? options.location(Bucket, Key),
       }
     } catch (error) {

@@ -11,6 +11,7 @@ import type {
   ListObjectsV2Output,
   ListPartsOutput,
   ObjectIdentifier,
+  S3ChecksumValues,
   S3Object,
 } from './types.ts'
 
@@ -38,10 +39,34 @@ export function deleteXml(objects: readonly ObjectIdentifier[], quiet?: boolean)
   return `<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="${S3_NAMESPACE}">${items}${element('Quiet', quiet)}</Delete>`
 }
 
-/** The CompleteMultipartUpload request body; parts must be in ascending PartNumber order. */
+// The checksum members in the order the SDK's serializer writes them (S3 CompletedPart).
+const CHECKSUM_MEMBERS: readonly (keyof S3ChecksumValues)[] = [
+  'ChecksumCRC32',
+  'ChecksumCRC32C',
+  'ChecksumCRC64NVME',
+  'ChecksumSHA1',
+  'ChecksumSHA256',
+]
+
+/** The `Checksum<ALG>` child elements of `parent` that are present. */
+export function readChecksums(parent: XmlElement | undefined): S3ChecksumValues {
+  return compact(
+    Object.fromEntries(CHECKSUM_MEMBERS.map((name) => [name, xmlText(parent, name)])),
+  ) as S3ChecksumValues
+}
+
+/**
+ * The CompleteMultipartUpload request body; parts must be in ascending PartNumber order. A part's
+ * checksums go with it: S3 checks them against the parts it stored.
+ */
 export function completeMultipartXml(parts: readonly CompletedPart[]): string {
   const items = parts
-    .map((p) => `<Part>${element('ETag', p.ETag)}${element('PartNumber', p.PartNumber)}</Part>`)
+    .map(
+      (p) =>
+        `<Part>${element('ETag', p.ETag)}` +
+        CHECKSUM_MEMBERS.map((name) => element(name, p[name])).join('') +
+        `${element('PartNumber', p.PartNumber)}</Part>`,
+    )
     .join('')
   return `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="${S3_NAMESPACE}">${items}</CompleteMultipartUpload>`
 }
@@ -141,12 +166,15 @@ export function readListParts(root: XmlElement): ListPartsOutput {
     NextPartNumberMarker: xmlNumber(root, 'NextPartNumberMarker'),
     MaxParts: xmlNumber(root, 'MaxParts'),
     IsTruncated: xmlBoolean(root, 'IsTruncated'),
+    ChecksumAlgorithm: xmlText(root, 'ChecksumAlgorithm'),
+    ChecksumType: xmlText(root, 'ChecksumType'),
     Parts: xmlChildren(root, 'Part').map((p) =>
       compact({
         PartNumber: xmlNumber(p, 'PartNumber'),
         ETag: xmlText(p, 'ETag'),
         Size: xmlNumber(p, 'Size'),
         LastModified: xmlDate(p, 'LastModified'),
+        ...readChecksums(p),
       }),
     ),
   })

@@ -216,4 +216,45 @@ describe('multipart upload', () => {
     const copy = await s3.ok('PUT', '/bkt/copy', { headers: { 'x-amz-copy-source': 'bkt/mp' } })
     expect(tags(copy, 'ETag')).toEqual([`&quot;${nodeMd5(bytes(100, 1)).toString('hex')}&quot;`])
   })
+
+  test('a SHA256 upload: part checksums stored and listed, a COMPOSITE "-N" object checksum, copied parts checksummed by S3', async () => {
+    const s3 = await fixture()
+    const sha = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest()
+    const created = await s3.send('POST', '/bkt/sha.bin?uploads', { headers: { 'x-amz-checksum-algorithm': 'SHA256' } })
+    expect(created.headers.get('x-amz-checksum-algorithm')).toBe('SHA256')
+    expect(created.headers.get('x-amz-checksum-type')).toBe('COMPOSITE')
+    const id = tags(await created.text(), 'UploadId')[0] as string
+    const first = bytes(5 * MIB, 7)
+    const put = await s3.send('PUT', `/bkt/sha.bin?partNumber=1&uploadId=${encodeURIComponent(id)}`, {
+      body: first,
+      headers: { 'x-amz-checksum-sha256': sha(first).toString('base64') },
+    })
+    expect(put.headers.get('x-amz-checksum-sha256')).toBe(sha(first).toString('base64'))
+    await s3.ok('PUT', '/bkt/src.txt', { body: 'copied bytes' })
+    const copied = await s3.ok('PUT', `/bkt/sha.bin?partNumber=2&uploadId=${encodeURIComponent(id)}`, {
+      headers: { 'x-amz-copy-source': 'bkt/src.txt' },
+    })
+    const second = new TextEncoder().encode('copied bytes')
+    expect(tags(copied, 'ChecksumSHA256')).toEqual([sha(second).toString('base64')])
+
+    const listed = await s3.ok('GET', `/bkt/sha.bin?uploadId=${encodeURIComponent(id)}`)
+    expect(tags(listed, 'ChecksumSHA256')).toEqual([sha(first).toString('base64'), sha(second).toString('base64')])
+    expect([tags(listed, 'ChecksumAlgorithm'), tags(listed, 'ChecksumType')]).toEqual([['SHA256'], ['COMPOSITE']])
+
+    const composite = `${sha(Buffer.concat([sha(first), sha(second)])).toString('base64')}-2`
+    const etags = [`"${nodeMd5(first).toString('hex')}"`, `"${nodeMd5(second).toString('hex')}"`]
+    const body = `<CompleteMultipartUpload>${etags
+      .map((etag, i) => `<Part><ETag>${etag}</ETag><ChecksumSHA256>${sha(i === 0 ? first : second).toString('base64')}</ChecksumSHA256><PartNumber>${i + 1}</PartNumber></Part>`)
+      .join('')}</CompleteMultipartUpload>`
+    const done = await s3.ok('POST', `/bkt/sha.bin?uploadId=${encodeURIComponent(id)}`, {
+      body,
+      headers: { 'x-amz-checksum-sha256': composite.replace(/-2$/, '') },
+    })
+    expect([tags(done, 'ChecksumSHA256'), tags(done, 'ChecksumType')]).toEqual([[composite], ['COMPOSITE']])
+
+    const head = await s3.send('HEAD', '/bkt/sha.bin', { headers: { 'x-amz-checksum-mode': 'ENABLED' } })
+    expect([head.headers.get('x-amz-checksum-sha256'), head.headers.get('x-amz-checksum-type')]).toEqual([composite, 'COMPOSITE'])
+    const plain = await s3.send('HEAD', '/bkt/sha.bin')
+    expect(plain.headers.get('x-amz-checksum-sha256')).toBeNull()
+  })
 })
