@@ -175,7 +175,12 @@ async function payloadHash(input: AuthInput, claim: SigV4Claim): Promise<string>
     }
     return payloadSha256(body)
   }
-  if (header === UNSIGNED_PAYLOAD || header.startsWith('STREAMING-')) return header
+  // UNSIGNED-PAYLOAD and the STREAMING-* forms are S3's (SigV4 for S3, "Signature Calculations";
+  // the SDKs send them to no other service). Elsewhere the body's own hash goes in the canonical
+  // request whatever the header says, so a body changed after signing fails the signature.
+  if (header === UNSIGNED_PAYLOAD || header.startsWith('STREAMING-')) {
+    return service === 's3' ? header : payloadSha256(body)
+  }
   if (/^[0-9a-f]{64}$/.test(header)) {
     const computed = await payloadSha256(body)
     if (computed === header) return header

@@ -13,6 +13,7 @@
  */
 import { serve } from '../runtime/serve.ts'
 import type { Emulator } from './emulator.ts'
+import { markFramed } from './router.ts'
 
 export { createEmulator } from './emulator.ts'
 export type { Emulator, EmulatorOptions } from './emulator.ts'
@@ -51,7 +52,7 @@ export async function serveEmulator(
   emulator: Emulator,
   options: { readonly port?: number } = {},
 ): Promise<ServedEmulator> {
-  const served = await serve(emulator.handler, { port: options.port ?? 0 })
+  const served = await serve((request) => emulator.handler(markFramed(request)), { port: options.port ?? 0 })
   return {
     url: served.url,
     port: served.port,

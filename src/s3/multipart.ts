@@ -126,7 +126,15 @@ export async function uploadPart(
     ...signalOf(input),
   })
   await response.arrayBuffer()
-  return readWriteHeaders(response.headers)
+  const output: UploadPartOutput = readWriteHeaders(response.headers)
+  // The checksum sent, where the answer does not echo it: a browser's CORS rule that exposes only
+  // ETag, or a proxy, hides x-amz-checksum-*, and a COMPOSITE upload cannot be completed without
+  // each part's checksum (the failure aws/aws-sdk-js-v3#6818 describes). S3 has checked the value
+  // against the bytes before answering 200, so it is the part's checksum either way.
+  for (const [, member, header] of CHECKSUM_MEMBERS) {
+    if (headers[header] !== undefined && output[member] === undefined) output[member] = headers[header]
+  }
+  return output
 }
 
 /**

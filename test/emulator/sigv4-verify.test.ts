@@ -298,6 +298,30 @@ describe('agreement with @smithy/signature-v4 and aws4fetch', () => {
     }
   }
 
+  test('UNSIGNED-PAYLOAD is S3\'s alone: STS and DynamoDB put the body\'s own hash in the canonical request', async () => {
+    for (const service of ['sts', 'dynamodb'] as const) {
+      for (const header of ['UNSIGNED-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD']) {
+        const req: PlainRequest = {
+          method: 'POST',
+          host: '127.0.0.1:4566',
+          segments: [],
+          trailingSlash: true,
+          query: {},
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-content-sha256': header },
+          body: '{"Limit":1}',
+        }
+        // Signed over the header's value, so a body changed after signing would pass if the
+        // emulator took the header at its word.
+        const signed = await aws4Sign(req, tempCreds, service, NOW, { signQuery: false })
+        expect([service, header, await auth(service, signed, req.body!)]).toEqual([
+          service,
+          header,
+          service === 'dynamodb' ? 'InvalidSignatureException' : 'SignatureDoesNotMatch',
+        ])
+      }
+    }
+  })
+
   const services: EmulatorService[] = ['sts', 'dynamodb', 's3']
   for (const service of services) {
     for (const signerName of ['smithy', 'aws4fetch'] as const) {

@@ -473,7 +473,8 @@ describe('multipart operations', () => {
       Key: 'big',
       UploadId: 'U1',
     })
-    expect(await s3.uploadPart({ Bucket: 'b-1', Key: 'big', UploadId: 'U1', PartNumber: 2, Body: 'xyz' })).toEqual({ ETag: '"p2"' })
+    // The fake echoes no checksum: the part's CRC32 is the one sent (CRC32 of "xyz").
+    expect(await s3.uploadPart({ Bucket: 'b-1', Key: 'big', UploadId: 'U1', PartNumber: 2, Body: 'xyz' })).toEqual({ ETag: '"p2"', ChecksumCRC32: '6466Zw==' })
     expect((await s3.listParts({ Bucket: 'b-1', Key: 'big', UploadId: 'U1' })).Parts).toEqual([
       { PartNumber: 1, ETag: '"p1"', Size: 3 },
     ])

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
+import { crc32 as zlibCrc32 } from 'node:zlib'
 import {
   createS3Client,
   DEFAULT_PART_SIZE,
@@ -166,8 +167,17 @@ describe('managed upload', () => {
     expect(create.headers.get('x-amz-meta-job')).toBe('migrate')
     const complete = requests.find((r) => r.method === 'POST' && r.url.searchParams.has('uploadId'))!
     const etags = byNumber.map((p) => createHash('md5').update(p.body).digest('hex'))
+    // The fake echoes no checksum, so each part's CRC32 is the one the client sent.
+    const crcs = byNumber.map((p) => {
+      const crc = Buffer.alloc(4)
+      crc.writeUInt32BE(zlibCrc32(p.body))
+      return crc.toString('base64')
+    })
+    expect(byNumber.map((p) => p.headers.get('x-amz-checksum-crc32'))).toEqual(crcs)
     expect(textOf(complete.body)).toContain(
-      etags.map((e, i) => `<Part><ETag>&#34;${e}&#34;</ETag><PartNumber>${i + 1}</PartNumber></Part>`).join(''),
+      etags
+        .map((e, i) => `<Part><ETag>&#34;${e}&#34;</ETag><ChecksumCRC32>${crcs[i]}</ChecksumCRC32><PartNumber>${i + 1}</PartNumber></Part>`)
+        .join(''),
     )
     expect(progress.at(-1)).toBe(12 * MiB)
     expect(progress).toHaveLength(3)
