@@ -45,10 +45,7 @@ export function listParts(call: S3Call, bucketName: string, key: string): Respon
         `${partChecksumXml(upload, part)}</Part>`,
     )
     .join('')
-  const checksumXml =
-    upload.checksumAlgorithm && upload.checksumType
-      ? `${el('ChecksumAlgorithm', upload.checksumAlgorithm)}${el('ChecksumType', upload.checksumType)}`
-      : ''
+  const checksumXml = uploadChecksumXml(upload)
   return s3XmlResponse(
     'ListPartsResult',
     `${el('Bucket', bucketName)}${el('Key', key)}${el('UploadId', upload.uploadId)}` +
@@ -96,7 +93,7 @@ export function listMultipartUploads(call: S3Call, bucketName: string): Response
         principalXml(call, 'Initiator', upload.initiatorArn) +
         principalXml(call, 'Owner', upload.initiatorArn) +
         `${el('StorageClass', upload.storageClass)}` +
-        `${el('Initiated', isoTime(upload.initiated))}</Upload>`,
+        `${el('Initiated', isoTime(upload.initiated))}${uploadChecksumXml(upload)}</Upload>`,
     )
     .join('')
   return s3XmlResponse(
@@ -109,4 +106,11 @@ export function listMultipartUploads(call: S3Call, bucketName: string): Response
       `${el('IsTruncated', truncated)}${uploadsXml}`,
     call.responseHeaders,
   )
+}
+
+/** An upload's algorithm and checksum type, as ListParts and ListMultipartUploads show them. */
+function uploadChecksumXml(upload: S3Upload): string {
+  return upload.checksumAlgorithm && upload.checksumType
+    ? `${el('ChecksumAlgorithm', upload.checksumAlgorithm)}${el('ChecksumType', upload.checksumType)}`
+    : ''
 }

@@ -3,7 +3,7 @@
  * (Content-Type, user metadata, storage class) that objects and multipart uploads store.
  */
 import { EmulatorFault } from './context.ts'
-import type { StoredChecksum } from './s3-checksum.ts'
+import { computeChecksum, parseAlgorithm, type StoredChecksum } from './s3-checksum.ts'
 import { checkPreconditions } from './s3-read.ts'
 import { readPayload, type S3Call } from './s3-request.ts'
 import {
@@ -155,8 +155,15 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
 }
 
 /** CopyObject: `PUT` with `x-amz-copy-source`; answers `CopyObjectResult`. */
-export function copyObject(call: S3Call, bucketName: string, key: string): Response {
-  const target = getBucket(call.store, bucketName)
+export async function copyObject(call: S3Call, bucketName: string, key: string): Promise<Response> {
+  getBucket(call.store, bucketName)
+  const askedText = call.headers.get('x-amz-checksum-algorithm')
+  const asked = askedText === null ? undefined : parseAlgorithm(askedText)
+  // "Unrecognized or unsupported values will respond with the HTTP status code 400" (CopyObject,
+  // x-amz-checksum-algorithm); the message is the one CreateMultipartUpload gives.
+  if (askedText !== null && !asked) {
+    throw new EmulatorFault('InvalidRequest', 'Value for x-amz-checksum-algorithm header is invalid.', 400)
+  }
   const source = parseCopySource(call.headers.get('x-amz-copy-source') ?? '')
   const original = getObject(getBucket(call.store, source.bucket), source.key)
   checkPreconditions(call.headers, original, source.key, 'copy-source')
@@ -192,6 +199,17 @@ export function copyObject(call: S3Call, bucketName: string, key: string): Respo
           metadata: original.metadata,
           storageClass: requested.storageClass,
         }
+  // The copy's checksum (CopyObject, x-amz-checksum-algorithm): the algorithm asked for, else the
+  // source's. A copy is written in one piece, so its checksum is of the whole body: the source's
+  // value carries over unless it was a multipart COMPOSITE (made of parts the copy does not have)
+  // or another algorithm was asked for, which are computed afresh.
+  const algorithm = asked ?? original.checksum?.algorithm
+  let checksum: StoredChecksum | undefined
+  if (algorithm !== undefined) {
+    checksum = original.checksum?.algorithm === algorithm && original.checksumType !== 'COMPOSITE'
+      ? original.checksum
+      : { algorithm, value: await computeChecksum(algorithm, original.body) }
+  }
   // A copy is written in one piece, so even a multipart source gets a plain MD5 ETag.
   const copy: S3Object = {
     ...attributes,
@@ -199,13 +217,15 @@ export function copyObject(call: S3Call, bucketName: string, key: string): Respo
     body: original.body,
     etag: original.partsCount === undefined ? original.etag : singlePartEtag(original.body),
     lastModified: wholeSeconds(call.req.now),
-    // A composite checksum describes the source's parts, which a one-piece copy does not have.
-    ...(original.checksum && original.checksumType !== 'COMPOSITE' ? { checksum: original.checksum } : {}),
+    ...(checksum ? { checksum } : {}),
   }
-  target.objects.set(key, copy)
+  getBucket(call.store, bucketName).objects.set(key, copy)
+  const checksumXml = checksum
+    ? `${el('ChecksumType', 'FULL_OBJECT')}${el(`Checksum${checksum.algorithm}`, checksum.value)}`
+    : ''
   return s3XmlResponse(
     'CopyObjectResult',
-    `${el('LastModified', isoTime(copy.lastModified))}${el('ETag', copy.etag)}`,
+    `${el('LastModified', isoTime(copy.lastModified))}${el('ETag', copy.etag)}${checksumXml}`,
     { ...call.responseHeaders, 'x-amz-server-side-encryption': 'AES256' },
   )
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
+import { crc32 as zlibCrc32 } from 'node:zlib'
 import { bytes, nodeMd5, s3Fixture, tags, type S3Fixture } from './s3-helpers.ts'
 
 const MIB = 1024 * 1024
@@ -240,6 +241,9 @@ describe('multipart upload', () => {
     const listed = await s3.ok('GET', `/bkt/sha.bin?uploadId=${encodeURIComponent(id)}`)
     expect(tags(listed, 'ChecksumSHA256')).toEqual([sha(first).toString('base64'), sha(second).toString('base64')])
     expect([tags(listed, 'ChecksumAlgorithm'), tags(listed, 'ChecksumType')]).toEqual([['SHA256'], ['COMPOSITE']])
+    // ListMultipartUploads shows each upload's algorithm and type too (S3 API, MultipartUpload).
+    const uploads = await s3.ok('GET', '/bkt?uploads')
+    expect([tags(uploads, 'ChecksumAlgorithm'), tags(uploads, 'ChecksumType')]).toEqual([['SHA256'], ['COMPOSITE']])
 
     const composite = `${sha(Buffer.concat([sha(first), sha(second)])).toString('base64')}-2`
     const etags = [`"${nodeMd5(first).toString('hex')}"`, `"${nodeMd5(second).toString('hex')}"`]
@@ -256,5 +260,20 @@ describe('multipart upload', () => {
     expect([head.headers.get('x-amz-checksum-sha256'), head.headers.get('x-amz-checksum-type')]).toEqual([composite, 'COMPOSITE'])
     const plain = await s3.send('HEAD', '/bkt/sha.bin')
     expect(plain.headers.get('x-amz-checksum-sha256')).toBeNull()
+
+    // A copy is one piece: the source's algorithm, computed over the whole body (FULL_OBJECT),
+    // or the algorithm the copy asks for; an unknown one is refused.
+    const whole = Buffer.concat([first, second])
+    const copy = await s3.ok('PUT', '/bkt/copy.bin', { headers: { 'x-amz-copy-source': 'bkt/sha.bin' } })
+    expect([tags(copy, 'ChecksumSHA256'), tags(copy, 'ChecksumType')]).toEqual([[sha(whole).toString('base64')], ['FULL_OBJECT']])
+    const copyHead = await s3.send('HEAD', '/bkt/copy.bin', { headers: { 'x-amz-checksum-mode': 'ENABLED' } })
+    expect(copyHead.headers.get('x-amz-checksum-sha256')).toBe(sha(whole).toString('base64'))
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(zlibCrc32(whole))
+    const asked = await s3.ok('PUT', '/bkt/crc.bin', { headers: { 'x-amz-copy-source': 'bkt/sha.bin', 'x-amz-checksum-algorithm': 'CRC32' } })
+    expect([tags(asked, 'ChecksumCRC32'), tags(asked, 'ChecksumSHA256')]).toEqual([[crc.toString('base64')], []])
+    const bad = await s3.send('PUT', '/bkt/bad.bin', { headers: { 'x-amz-copy-source': 'bkt/sha.bin', 'x-amz-checksum-algorithm': 'MD4' } })
+    expect([bad.status, tags(await bad.text(), 'Code')]).toEqual([400, ['InvalidRequest']])
+    expect((await s3.send('HEAD', '/bkt/bad.bin')).status).toBe(404)
   })
 })
